@@ -1,0 +1,238 @@
+"""The command line: parse options, call the engine, pick a reporter, decide the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from scopelint import __version__
+from scopelint.errors import ExternalError, InputError
+from scopelint.findings import SEVERITIES, exit_code
+
+_FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text"}
+
+
+class _Group(click.Group):
+    """Turns every expected failure into one line and the documented exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        try:
+            code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.Abort:
+            click.echo("scopelint: aborted", err=True)
+            code = 130
+        except click.ClickException as exc:
+            exc.show()
+            code = 2
+        except InputError as exc:
+            click.echo(f"scopelint: error: {exc}", err=True)
+            code = 2
+        except ExternalError as exc:
+            click.echo(f"scopelint: external failure: {exc}", err=True)
+            code = 3
+        except KeyboardInterrupt:
+            click.echo("scopelint: interrupted", err=True)
+            code = 130
+        except BrokenPipeError:
+            code = 0
+        except Exception as exc:
+            if os.environ.get("SCOPELINT_DEBUG"):
+                raise
+            click.echo(f"scopelint: internal error (a bug, please report it): {type(exc).__name__}: {exc}",
+                       err=True)
+            code = 4
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _use_color(stream) -> bool:
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _announce(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"scopelint: {line}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scopelint")
+def main() -> None:
+    """Check the Microsoft Graph permissions of Microsoft 365 automations against their app registration."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--registration", "-r", type=click.Path(), help="App registration file (overrides the manifest).")
+@click.option("--format", "-f", "formats", multiple=True, help="Output format (repeatable, pairs with --output).")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(), help="Write a report to FILE.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
+@click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+def check(paths, registration, formats, outputs, strict, fail_level, rule_paths) -> None:
+    """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
+    from scopelint.session import Session, find_manifests
+
+    targets = _output_targets(formats, outputs)
+    session = Session(rule_paths=[Path(p) for p in rule_paths])
+    _announce(session.announcements)
+    manifests = find_manifests(paths or ["."])
+    if not manifests:
+        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
+    report = session.check(manifests, Path(registration) if registration else None)
+    input_errors = [f for f in report.findings if f.kind == "invalid-input"]
+    for f in input_errors:
+        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
+                   else f"scopelint: error: {f.file}: {f.message}", err=True)
+    _emit(report, targets)
+    level = fail_level or ("warning" if strict else "error")
+    sys.exit(exit_code(report.findings, level, input_error=bool(input_errors)))
+
+
+def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Pair formats with outputs in order; a format without an output goes to stdout (one at most)."""
+    from scopelint.report import formats as known
+
+    targets: list[tuple[str, str | None]] = []
+    for i, out in enumerate(outputs):
+        fmt = formats[i] if i < len(formats) else _FORMAT_BY_SUFFIX.get(Path(out).suffix.lower())
+        if fmt is None:
+            raise click.UsageError(f"cannot tell the format of {out}; give --format before --output")
+        targets.append((fmt, out))
+    rest = list(formats[len(outputs):])
+    if len(rest) > 1:
+        raise click.UsageError("only one format can go to standard output; give --output for the others")
+    if rest or not outputs:
+        targets.append((rest[0] if rest else "text", None))
+    for fmt, _ in targets:
+        if fmt not in known():
+            raise click.UsageError(f"unknown format {fmt!r}; choose from {', '.join(known())}")
+    return targets
+
+
+def _emit(report, targets) -> None:
+    from scopelint.fileio import write_atomic
+    from scopelint.report import reporter
+
+    for fmt, out in targets:
+        report.color = out is None and fmt == "text" and _use_color(sys.stdout)
+        text = reporter(fmt)(report)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(out, text)
+
+
+@main.command()
+@click.argument("manifest", type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+def scopes(manifest, fmt, rule_paths) -> None:
+    """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal)."""
+    from scopelint.manifest import load_manifest
+    from scopelint.session import Session
+
+    session = Session(rule_paths=[Path(p) for p in rule_paths])
+    _announce(session.announcements)
+    m = load_manifest(manifest)
+    result = session.engine.check(m, None)
+    for f in result.findings:
+        if f.severity == "error":
+            click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}", err=True)
+    rows = []
+    for p in result.minimal:
+        info = session.catalog.get(p.type, p.name)
+        rows.append({
+            "permission": p.name,
+            "type": p.type,
+            "id": info.id if info else None,
+            "admin_consent": bool(info and info.admin_consent),
+            "needed_by": result.used_by.get(p, []),
+        })
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+    else:
+        for row in rows:
+            admin = "  (admin consent)" if row["admin_consent"] else ""
+            click.echo(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
+    sys.exit(2 if any(f.severity == "error" for f in result.findings) else 0)
+
+
+@main.command()
+@click.argument("thing", nargs=-1, required=True)
+@click.option("--auth", type=click.Choice(["delegated", "application"]), default=None,
+              help="Show one auth mode only.")
+def explain(thing, auth) -> None:
+    """Explain an activity, a permission, a finding code, or a Graph call ('GET /me/messages')."""
+    from scopelint.explain import explain_text
+
+    click.echo(explain_text(" ".join(thing), auth), nl=False)
+
+
+@main.group()
+def rules() -> None:
+    """Inspect the activity rule packs."""
+
+
+@rules.command("list")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+def rules_list(fmt, rule_paths) -> None:
+    """List every known activity with its requirements and provenance."""
+    from scopelint.explain import rule_dict
+    from scopelint.session import Session
+
+    session = Session(rule_paths=[Path(p) for p in rule_paths])
+    _announce(session.announcements)
+    rows = [rule_dict(r) for r in session.rules]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    for r in rows:
+        delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
+        click.echo(f"{r['class']:<72} {r['generation']:<11} {delegated}")
+
+
+@main.group()
+def catalog() -> None:
+    """Inspect or refresh the Microsoft Graph permission catalog."""
+
+
+@catalog.command("info")
+def catalog_info() -> None:
+    """Where the catalog comes from and how many permissions it holds."""
+    from scopelint.catalog import load_catalog
+
+    cat = load_catalog()
+    click.echo(f"origin:    {cat.origin}\nsource:    {cat.source}\nretrieved: {cat.retrieved}")
+    click.echo(f"delegated: {len(cat.names('delegated'))}\napplication: {len(cat.names('application'))}")
+
+
+@catalog.command("refresh")
+@click.option("--from", "source", type=click.Path(), required=True,
+              help="Graph service-principal export (JSON with oauth2PermissionScopes and appRoles).")
+@click.option("--paths", type=click.Path(), help="Microsoft's permissions.json (privilege levels, operations).")
+@click.option("--output", "-o", type=click.Path(), help="Folder to write to (default: the user cache).")
+def catalog_refresh(source, paths, output) -> None:
+    """Refresh the permission catalog (and, with --paths, the operation index) from Microsoft's data."""
+    from scopelint.catalog import user_cache_dir
+    from scopelint.databuild import catalog_from_export, operations_from_paths
+    from scopelint.fileio import write_atomic
+    from scopelint.yamlio import Limits, load_json
+
+    big = Limits(max_bytes=64 * 1024 * 1024)
+    export = load_json(source, big)
+    paths_doc = load_json(paths, big) if paths else None
+    doc = catalog_from_export(export, paths_doc, source)
+    folder = Path(output) if output else user_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")
+    written = [str(folder / "catalog.json")]
+    if paths_doc is not None:
+        ops = operations_from_paths(paths_doc, paths)
+        write_atomic(folder / "operations.json", json.dumps(ops, separators=(",", ":"), sort_keys=True) + "\n")
+        written.append(str(folder / "operations.json"))
+    click.echo(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
+               f"{len(doc['application'])} application permissions")

@@ -1,0 +1,289 @@
+"""The engine: manifest + rules + registration -> requirements, a least-privileged cover, and findings.
+
+Never prints. Inputs are already loaded; outputs are plain data for the reporters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
+from scopelint.findings import Finding, make
+from scopelint.lattice import Lattice
+from scopelint.manifest import Manifest
+from scopelint.registration import Registration
+from scopelint.rules import Requirement, Rule, RuleBook
+
+SEARCH_BUDGET = 200_000
+Alternative = tuple[Permission, ...]
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something the project does that needs permissions: an activity or a raw Graph call."""
+
+    subject: str
+    line: int
+    alternatives: tuple[Alternative, ...]
+    provenance: str
+    source: str | None
+    operations: tuple[str, ...] = ()
+    rule: Rule | None = None
+    shared: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.subject + (" (shared)" if self.shared else "")
+
+
+@dataclass
+class Result:
+    """What the engine found for one manifest."""
+
+    manifest: Manifest
+    needs: list[Need]
+    minimal: list[Permission]
+    used_by: dict[Permission, list[str]]
+    findings: list[Finding]
+    registration: Registration | None = None
+    chosen: dict[int, Alternative] = field(default_factory=dict)
+
+
+class Engine:
+    """Works out needs, the minimal cover and the findings for manifests, with one catalog/lattice/rulebook."""
+
+    def __init__(self, catalog: Catalog, lattice: Lattice, rules: RuleBook, today: dt.date | None = None) -> None:
+        self.catalog = catalog
+        self.lattice = lattice
+        self.rules = rules
+        self.today = today or dt.date.today()
+
+    # needs -------------------------------------------------------------------------------------------
+    def needs(self, manifest: Manifest) -> tuple[list[Need], list[Finding]]:
+        ptype = manifest.auth
+        needs: list[Need] = []
+        findings: list[Finding] = []
+        for ref in manifest.activities:
+            rule = self.rules.find(ref.ref)
+            if rule is None:
+                hints = self.rules.suggest(ref.ref)
+                hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+                findings.append(make("unknown-activity", f"unknown activity '{ref.ref}'{hint}", manifest.path,
+                                     line=ref.line, activity=ref.ref, suggestion=hints[0] if hints else None))
+                continue
+            if rule.kind == "scope":
+                continue
+            req = rule.requirement(ptype, ref.shared)
+            needs.append(self._need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared))
+        if manifest.operations:
+            from scopelint.operations import load_operations  # lazy: 3 MB of path data
+
+            index = load_operations()
+            for op in manifest.operations:
+                match = index.match(ptype, op.request)
+                if match is None:
+                    findings.append(make("unknown-operation",
+                                         f"'{op.request}' matches no path in Microsoft's permission data",
+                                         manifest.path, line=op.line, activity=op.request))
+                    continue
+                names = sorted(set(match.least) | set(match.accepted))
+                alts = tuple((self.catalog.permission(ptype, n) or Permission(ptype, n),) for n in names)
+                req = Requirement(any_of=alts, provenance="derived", source=index.source, operations=(match.key,))
+                needs.append(self._need(op.request, op.line, req))
+        return needs, findings
+
+    def _need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, shared: bool = False) -> Need:
+        alts = tuple(self._reduce(alt) for alt in req.any_of)
+        return Need(subject, line, alts, req.provenance, req.source, req.operations, rule, shared)
+
+    # cover -------------------------------------------------------------------------------------------
+    def _reduce(self, perms) -> Alternative:
+        """Drop permissions another member already covers; sorted for determinism."""
+        perms = set(perms)
+        kept = {p for p in perms if not any(q != p and self.lattice.covers(q, p) for q in perms)}
+        return tuple(sorted(kept))
+
+    def cost(self, perms) -> tuple:
+        """Least privilege first (highest rank, then the next...), fewer permissions only among equals."""
+        return tuple(sorted((self.lattice.rank(p) for p in perms), reverse=True))
+
+    def satisfied(self, alt: Alternative, held: set[Permission]) -> bool:
+        return all(any(self.lattice.covers(h, p) for h in held) for p in alt)
+
+    def minimal_cover(self, needs: list[Need], held: set[Permission] = frozenset()) -> list[Permission]:
+        """The least-privileged permission set that, with `held`, satisfies every need (branch and bound)."""
+        pending = sorted({n.alternatives for n in needs if n.alternatives}, key=lambda a: (len(a), a))
+        options = [sorted(alts, key=lambda a: (self.cost(a), a)) for alts in pending]
+        best: list = [None, None]  # cost, chosen set
+        budget = [SEARCH_BUDGET]
+
+        def search(i: int, chosen: tuple[Permission, ...]) -> None:
+            budget[0] -= 1
+            current = self.cost(chosen)
+            if best[0] is not None and current >= best[0]:
+                return
+            while i < len(options) and any(self.satisfied(a, set(held) | set(chosen)) for a in options[i]):
+                i += 1
+            if i == len(options):
+                best[0], best[1] = current, chosen
+                return
+            for alt in options[i]:
+                if budget[0] <= 0 and best[0] is not None:
+                    return
+                extra = [p for p in alt if not any(self.lattice.covers(h, p) for h in held)]
+                search(i + 1, self._reduce(set(chosen) | set(extra)))
+
+        search(0, ())
+        return sorted(best[1] or ())
+
+    def choose(self, need: Need, held: set[Permission]) -> tuple[Alternative | None, dict[Permission, Permission]]:
+        """The satisfied alternative whose covering grants are least privileged, and which grant covers what."""
+        best = None
+        for alt in need.alternatives:
+            if not self.satisfied(alt, held):
+                continue
+            using = {p: min((h for h in held if self.lattice.covers(h, p)), key=self.lattice.rank) for p in alt}
+            key = (self.cost(set(using.values())), self.cost(alt), alt)
+            if best is None or key < best[0]:
+                best = (key, alt, using)
+        return (best[1], best[2]) if best else (None, {})
+
+    # compare -----------------------------------------------------------------------------------------
+    def check(self, manifest: Manifest, registration: Registration | None) -> Result:
+        needs, findings = self.needs(manifest)
+        minimal = self.minimal_cover(needs)
+        ideal = {i: self.choose(n, set(minimal))[0] for i, n in enumerate(needs)}
+        used_by: dict[Permission, list[str]] = {}
+        for i, alt in ideal.items():
+            for p in alt or ():
+                for m in minimal:
+                    if self.lattice.covers(m, p):
+                        used_by.setdefault(m, []).append(needs[i].label)
+        result = Result(manifest, needs, minimal, {k: sorted(set(v)) for k, v in used_by.items()}, findings,
+                        registration, ideal)
+        if registration is not None:
+            findings.extend(self._against_registration(manifest, needs, minimal, ideal, registration))
+        result.findings = sorted(self._apply_accepts(manifest, findings), key=Finding.sort_key)
+        return result
+
+    def _against_registration(self, manifest, needs, minimal, ideal, reg: Registration) -> list[Finding]:
+        ptype = manifest.auth
+        other = "application" if ptype == "delegated" else "delegated"
+        held = reg.granted(ptype)
+        lines = {g.permission: g.line for g in reg.requested}
+        out: list[Finding] = []
+        used: dict[Permission, list[int]] = {}
+        unsatisfied = []
+        for i, need in enumerate(needs):
+            alt, using = self.choose(need, held)
+            if alt is None:
+                unsatisfied.append(i)
+                continue
+            for grant in using.values():
+                used.setdefault(grant, []).append(i)
+        additions = self.minimal_cover([needs[i] for i in unsatisfied], held) if unsatisfied else []
+        wrong_type = {p.name.lower(): p for p in reg.granted(other)}
+        for i in unsatisfied:
+            need = needs[i]
+            alt, _ = self.choose(need, held | set(additions))
+            for perm in alt or ():
+                if any(self.lattice.covers(h, perm) for h in held):
+                    continue
+                evidence = self._evidence(need)
+                twin = wrong_type.get(perm.name.lower())
+                if twin is not None:
+                    out.append(make("wrong-type",
+                                    f"{need.label} needs {perm.name} as a {ptype} permission; the registration has "
+                                    f"it as {other} ({'Role' if other == 'application' else 'Scope'})",
+                                    manifest.path, line=need.line, activity=need.subject, permission=perm.name,
+                                    permission_type=ptype, evidence=evidence, manifest=manifest.path,
+                                    extra={"registration_line": lines.get(twin)}))
+                    continue
+                out.append(make("missing", f"{need.label} needs {perm.name}, which the registration does not grant",
+                                manifest.path, line=need.line, activity=need.subject, permission=perm.name,
+                                permission_type=ptype, evidence=evidence, manifest=manifest.path,
+                                suggestion=f"add {perm.name} ({'Scope' if ptype == 'delegated' else 'Role'})"))
+        minimal_set = set(minimal)
+        for grant in sorted(held):
+            if grant.name.lower() in OIDC_SCOPES:
+                continue
+            if grant not in used:
+                out.append(make("excess", f"{grant.name} is granted but nothing in the manifest needs it",
+                                reg.path, line=lines.get(grant), permission=grant.name, permission_type=ptype,
+                                manifest=manifest.path))
+                continue
+            if grant in minimal_set:
+                continue
+            narrower = set()
+            for i in used[grant]:
+                narrower.update(ideal.get(i) or ())
+            narrower = {p for p in narrower if p != grant and self.lattice.rank(p) < self.lattice.rank(grant)}
+            if narrower:
+                subjects = sorted({needs[i].label for i in used[grant]})
+                names = ", ".join(p.name for p in sorted(narrower))
+                out.append(make("broader",
+                                f"{grant.name} is broader than needed for {', '.join(subjects)}: {names} would do",
+                                reg.path, line=lines.get(grant), permission=grant.name, permission_type=ptype,
+                                activity=subjects[0] if len(subjects) == 1 else None, manifest=manifest.path,
+                                suggestion=f"replace {grant.name} with {names}",
+                                evidence=tuple(f"{s} is satisfied through {grant.name}" for s in subjects)))
+        claimed = {p.name.lower() for f in out if f.kind == "wrong-type" for p in [Permission(other, f.permission)]}
+        for grant in sorted(reg.granted(other)):
+            if grant.name.lower() in claimed or grant.name.lower() in OIDC_SCOPES:
+                continue
+            out.append(make("excess",
+                            f"{grant.name} is an {other} permission, but the manifest's auth is {ptype}: not used",
+                            reg.path, line=lines.get(grant), permission=grant.name, permission_type=other,
+                            manifest=manifest.path))
+        for bad in reg.unresolved:
+            out.append(make("unknown-permission", f"{bad.raw!r}: {bad.reason}", reg.path, line=bad.line,
+                            permission=bad.raw, permission_type=bad.type, manifest=manifest.path))
+        for res in reg.other_resources:
+            out.append(make("not-checked",
+                            f"{res.count} permission(s) for resource {res.resource} are not Microsoft Graph: not checked",
+                            reg.path, line=res.line, manifest=manifest.path))
+        return out
+
+    def _evidence(self, need: Need) -> tuple[str, ...]:
+        ev = []
+        if need.rule is not None:
+            ev.append(f"activity {need.rule.cls} ({need.provenance})")
+        if need.source:
+            ev.append(f"source: {need.source}")
+        ev.extend(f"Graph call: {op}" for op in need.operations)
+        return tuple(ev)
+
+    # exceptions --------------------------------------------------------------------------------------
+    def _apply_accepts(self, manifest: Manifest, findings: list[Finding]) -> list[Finding]:
+        out = []
+        hits = {id(a): 0 for a in manifest.accept}
+        for f in findings:
+            match = next((a for a in manifest.accept if _accept_matches(a, f)), None)
+            if match is None:
+                out.append(f)
+                continue
+            hits[id(match)] += 1
+            if match.expires is not None and match.expires < self.today:
+                out.append(f)
+                continue
+            out.append(replace(f, suppressed_by=f"{manifest.path}:{match.line}: {match.reason}"))
+        for a in manifest.accept:
+            if a.expires is not None and a.expires < self.today:
+                out.append(make("expired-exception",
+                                f"exception for {a.permission} expired on {a.expires.isoformat()} ({a.reason})",
+                                manifest.path, line=a.line, permission=a.permission, manifest=manifest.path))
+            elif hits[id(a)] == 0:
+                out.append(make("stale-exception", f"exception for {a.permission} matches no finding; remove it",
+                                manifest.path, line=a.line, permission=a.permission, manifest=manifest.path))
+        return out
+
+
+def _accept_matches(accept, finding: Finding) -> bool:
+    if finding.permission is None or finding.permission.lower() != accept.permission.strip().lower():
+        return False
+    if accept.type and finding.permission_type and accept.type != finding.permission_type:
+        return False
+    if accept.kind and accept.kind not in (finding.kind, finding.code):
+        return False
+    return not (accept.activity and (finding.activity or "").lower() != accept.activity.lower())

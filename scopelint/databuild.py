@@ -1,0 +1,124 @@
+"""Build the bundled knowledge files from Microsoft's published data.
+
+Two inputs: a Microsoft Graph service-principal export (oauth2PermissionScopes + appRoles, or the
+delegated/application lists of shared/graph/graph_permissions.json) and Microsoft's permission <-> API-path
+document (microsoft-graph-devx-content permissions/new/permissions.json, kibali format). Outputs are the
+compact catalog.json and operations.json that catalog.py and operations.py load.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scopelint.errors import InputError
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+_SCHEMES = {"delegated": "DelegatedWork", "application": "Application"}
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def catalog_from_export(export: Any, paths_doc: Any | None, name: str) -> dict[str, Any]:
+    """Catalog document from a service-principal export, with privilege levels from the path document."""
+    if not isinstance(export, dict):
+        raise InputError("expected a JSON object (a Graph service principal or a catalog export)", name)
+    if isinstance(export.get("value"), list) and export["value"]:
+        export = export["value"][0]
+    if "oauth2PermissionScopes" in export or "appRoles" in export:
+        delegated = [
+            {
+                "id": s.get("id"),
+                "value": s.get("value"),
+                "adminConsentRequired": s.get("type") == "Admin",
+                "adminConsentDisplayName": s.get("adminConsentDisplayName", ""),
+                "isEnabled": s.get("isEnabled", True),
+            }
+            for s in export.get("oauth2PermissionScopes") or []
+        ]
+        application = [
+            {
+                "id": r.get("id"),
+                "value": r.get("value"),
+                "adminConsentRequired": True,
+                "displayName": r.get("displayName", ""),
+                "isEnabled": r.get("isEnabled", True),
+            }
+            for r in export.get("appRoles") or []
+        ]
+        source = f"Graph service principal {export.get('appId', GRAPH_APP_ID)}"
+    elif "delegated" in export and "application" in export:
+        delegated, application = export["delegated"], export["application"]
+        source = export.get("source", "catalog export")
+    else:
+        raise InputError("no oauth2PermissionScopes/appRoles or delegated/application lists found", name)
+    levels = _privilege_levels(paths_doc) if paths_doc else {}
+    out: dict[str, Any] = {
+        "source": source,
+        "retrieved": export.get("retrieved"),
+        "privilege_source": (paths_doc or {}).get("source"),
+        "resourceAppId": GRAPH_APP_ID,
+    }
+    for ptype, entries in (("delegated", delegated), ("application", application)):
+        rows = []
+        for e in entries:
+            if not isinstance(e, dict) or not e.get("id") or not e.get("value"):
+                continue
+            rows.append(
+                {
+                    "id": str(e["id"]).lower(),
+                    "value": e["value"],
+                    "admin": bool(e.get("adminConsentRequired", ptype == "application")),
+                    "privilege": levels.get((ptype, e["value"].lower())),
+                    "title": e.get("adminConsentDisplayName") or e.get("displayName") or "",
+                    "enabled": bool(e.get("isEnabled", True)),
+                }
+            )
+        out[ptype] = sorted(rows, key=lambda r: r["value"].lower())
+    if not out["delegated"] and not out["application"]:
+        raise InputError("the export holds no permissions", name)
+    return out
+
+
+def _privilege_levels(paths_doc: dict[str, Any]) -> dict[tuple[str, str], int]:
+    levels: dict[tuple[str, str], int] = {}
+    for perm, body in (paths_doc.get("permissions") or {}).items():
+        for ptype, scheme in _SCHEMES.items():
+            level = (body.get("schemes") or {}).get(scheme, {}).get("privilegeLevel")
+            if isinstance(level, int):
+                levels[(ptype, perm.lower())] = level
+    return levels
+
+
+def normalize_path(path: str) -> str:
+    """Lower-case Graph path with every {placeholder} as {id}, no query string, no trailing slash."""
+    path = path.split("?", 1)[0].strip().lower()
+    path = _PLACEHOLDER.sub("{id}", path)
+    return "/" + "/".join(s for s in path.split("/") if s)
+
+
+def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
+    """Operation index: per permission type, 'METHOD /path' -> [least-privileged names, accepted names]."""
+    if not isinstance(paths_doc, dict) or not isinstance(paths_doc.get("permissions"), dict):
+        raise InputError("expected Microsoft's permissions document (a 'permissions' object)", name)
+    index: dict[str, dict[str, list[set[str]]]] = {"delegated": {}, "application": {}}
+    for perm, body in paths_doc["permissions"].items():
+        for path_set in body.get("pathSets") or []:
+            for ptype, scheme in _SCHEMES.items():
+                if scheme not in path_set.get("schemeKeys", []):
+                    continue
+                for method in path_set.get("methods", []):
+                    for path, meta in (path_set.get("paths") or {}).items():
+                        key = f"{method.upper()} {normalize_path(path)}"
+                        least, accepted = index[ptype].setdefault(key, [set(), set()])
+                        accepted.add(perm)
+                        for part in str(meta).split(";"):
+                            if part.startswith("least=") and scheme in part[6:].split(","):
+                                least.add(perm)
+    return {
+        "source": paths_doc.get("source"),
+        "retrieved": paths_doc.get("retrieved"),
+        **{
+            ptype: {k: [sorted(v[0]), sorted(v[1])] for k, v in sorted(entries.items())}
+            for ptype, entries in index.items()
+        },
+    }

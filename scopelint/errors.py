@@ -1,0 +1,23 @@
+"""The two failures a user can meet: bad input (exit 2) and an external failure (exit 3)."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A file or argument the user gave cannot be used; reported as one line with file and line."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return f"{where}{self.message}"
+
+
+class ExternalError(Exception):
+    """Something outside the user's files failed: network, Graph, credentials."""

@@ -1,0 +1,258 @@
+"""The scopelint.yaml manifest: what a project uses, how it authenticates, where its registration is.
+
+Validated by hand against the published schema (schemas/manifest.schema.json) so that every error names its line
+and start-up does not pay for jsonschema; a test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scopelint.errors import InputError
+from scopelint.operations import parse_request
+from scopelint.yamlio import LDict, LList, Limits, DEFAULT_LIMITS, load_yaml
+
+FORMAT_VERSION = 1
+AUTH_MODES = ("delegated", "application")
+_TOP_KEYS = {"scopelint", "name", "auth", "activities", "operations", "registration", "accept", "project", "$schema"}
+_ACTIVITY_KEYS = {"activity", "shared", "note"}
+_ACCEPT_KEYS = {"permission", "type", "kind", "activity", "reason", "expires", "owner", "ticket"}
+_LIVE_KEYS = {"client_id", "tenant"}
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    """An activity the project uses, as the manifest names it."""
+
+    ref: str
+    line: int
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class OperationRef:
+    """A raw Graph call made by custom code."""
+
+    request: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Accept:
+    """A reviewed exception: a finding about this permission is expected, for this reason, until `expires`."""
+
+    permission: str
+    reason: str
+    line: int
+    type: str | None = None
+    kind: str | None = None
+    activity: str | None = None
+    expires: dt.date | None = None
+    owner: str | None = None
+    ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveRegistration:
+    """`registration: {client_id, tenant}`: read the registration from the tenant."""
+
+    client_id: str
+    tenant: str | None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    name: str
+    auth: str
+    activities: tuple[ActivityRef, ...]
+    operations: tuple[OperationRef, ...]
+    accept: tuple[Accept, ...]
+    registration: Path | LiveRegistration | None
+    registration_line: int | None
+    project: Path | None
+    project_line: int | None
+    line: int = 1
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.path).parent
+
+
+def load_manifest(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Manifest:
+    """Load and validate one manifest; any problem is an InputError naming file and line."""
+    name = str(path)
+    doc = load_yaml(path, limits)
+    return parse_manifest(doc, name)
+
+
+def parse_manifest(doc: Any, name: str) -> Manifest:
+    v = _Checker(name)
+    if doc is None:
+        raise InputError("empty manifest; expected at least 'scopelint: 1', 'name' and 'activities'", name)
+    if not isinstance(doc, LDict):
+        v.fail("the manifest must be a mapping of keys", doc)
+    v.keys(doc, _TOP_KEYS, "manifest")
+    for key in ("scopelint", "name", "activities"):
+        if key not in doc:
+            v.fail(f"missing required key '{key}'", doc)
+    version = doc["scopelint"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        v.fail(f"'scopelint' must be {FORMAT_VERSION} (the manifest format version), got {version!r}", doc, "scopelint")
+    base = Path(name).parent
+    auth = doc.get("auth", "delegated")
+    if auth not in AUTH_MODES:
+        v.fail(f"'auth' must be one of {', '.join(AUTH_MODES)}, got {auth!r}", doc, "auth")
+    registration, reg_line = _registration(v, doc, base)
+    project = None
+    if "project" in doc:
+        project = base / v.string(doc, "project")
+    return Manifest(
+        path=name,
+        name=v.string(doc, "name"),
+        auth=auth,
+        activities=tuple(_activities(v, doc)),
+        operations=tuple(_operations(v, doc)),
+        accept=tuple(_accepts(v, doc)),
+        registration=registration,
+        registration_line=reg_line,
+        project=project,
+        project_line=doc.line_of("project") if "project" in doc else None,
+        line=doc.line,
+    )
+
+
+class _Checker:
+    """Small helpers that raise InputError with the right line."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, message: str, node: Any, key: str | int | None = None) -> None:
+        line = getattr(node, "line", None)
+        if isinstance(node, LDict) and isinstance(key, str):
+            line = node.line_of(key)
+        elif isinstance(node, LList) and isinstance(key, int):
+            line = node.item_lines[key]
+        raise InputError(message, self.name, line)
+
+    def keys(self, node: LDict, allowed: set[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                hint = _closest(key, allowed)
+                self.fail(f"unknown key '{key}' in {what}" + (f" (did you mean '{hint}'?)" if hint else ""), node, key)
+
+    def string(self, node: LDict, key: str) -> str:
+        value = node[key]
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"'{key}' must be a non-empty string", node, key)
+        return value.strip()
+
+    def seq(self, node: LDict, key: str) -> LList:
+        value = node.get(key)
+        if value is None:
+            return LList()
+        if not isinstance(value, LList):
+            self.fail(f"'{key}' must be a list", node, key)
+        return value
+
+
+def _activities(v: _Checker, doc: LDict) -> list[ActivityRef]:
+    items = v.seq(doc, "activities")
+    if "activities" in doc and doc["activities"] is None:
+        v.fail("'activities' must be a list (write [] for none)", doc, "activities")
+    out = []
+    for i, item in enumerate(items):
+        line = items.item_lines[i]
+        if isinstance(item, str) and item.strip():
+            out.append(ActivityRef(item.strip(), line))
+        elif isinstance(item, LDict):
+            v.keys(item, _ACTIVITY_KEYS, "activity entry")
+            if "activity" not in item:
+                v.fail("activity entry needs an 'activity' key", item)
+            shared = item.get("shared", False)
+            if not isinstance(shared, bool):
+                v.fail("'shared' must be true or false", item, "shared")
+            out.append(ActivityRef(v.string(item, "activity"), line, shared))
+        else:
+            v.fail("each activity is a name or a mapping with 'activity'", items, i)
+    return out
+
+
+def _operations(v: _Checker, doc: LDict) -> list[OperationRef]:
+    items = v.seq(doc, "operations")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            v.fail("each operation is a string 'METHOD /path'", items, i)
+        try:
+            parse_request(item)
+        except ValueError as exc:
+            v.fail(f"bad operation {item!r}: {exc}", items, i)
+        out.append(OperationRef(item.strip(), items.item_lines[i]))
+    return out
+
+
+def _accepts(v: _Checker, doc: LDict) -> list[Accept]:
+    items = v.seq(doc, "accept")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, LDict):
+            v.fail("each accept entry is a mapping with 'permission' and 'reason'", items, i)
+        v.keys(item, _ACCEPT_KEYS, "accept entry")
+        for key in ("permission", "reason"):
+            if key not in item:
+                v.fail(f"accept entry needs '{key}'" + (" (say why the exception is fine)" if key == "reason" else ""), item)
+        expires = item.get("expires")
+        if expires is not None and not isinstance(expires, dt.date) or isinstance(expires, dt.datetime):
+            if isinstance(expires, str):
+                try:
+                    expires = dt.date.fromisoformat(expires)
+                except ValueError:
+                    v.fail(f"'expires' must be a date YYYY-MM-DD, got {expires!r}", item, "expires")
+            else:
+                v.fail(f"'expires' must be a date YYYY-MM-DD, got {expires!r}", item, "expires")
+        ptype = item.get("type")
+        if ptype is not None and ptype not in AUTH_MODES:
+            v.fail(f"'type' must be one of {', '.join(AUTH_MODES)}", item, "type")
+        optional = {k: v.string(item, k) for k in ("kind", "activity", "owner") if k in item}
+        ticket = item.get("ticket")
+        out.append(
+            Accept(
+                permission=v.string(item, "permission"),
+                reason=v.string(item, "reason"),
+                line=items.item_lines[i],
+                type=ptype,
+                expires=expires,
+                ticket=None if ticket is None else str(ticket),
+                **optional,
+            )
+        )
+    return out
+
+
+def _registration(v: _Checker, doc: LDict, base: Path) -> tuple[Path | LiveRegistration | None, int | None]:
+    if "registration" not in doc:
+        return None, None
+    value = doc["registration"]
+    line = doc.line_of("registration")
+    if isinstance(value, str) and value.strip():
+        return base / value.strip(), line
+    if isinstance(value, LDict):
+        v.keys(value, _LIVE_KEYS, "registration")
+        if "client_id" not in value:
+            v.fail("registration mapping needs 'client_id' (the application id)", value)
+        tenant = v.string(value, "tenant") if "tenant" in value else None
+        return LiveRegistration(v.string(value, "client_id"), tenant), line
+    v.fail("'registration' is a file path or a mapping with 'client_id' and 'tenant'", doc, "registration")
+    return None, None
+
+
+def _closest(key: str, allowed: set[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    return found[0] if found else None

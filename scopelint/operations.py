@@ -1,0 +1,129 @@
+"""Microsoft's Graph operation index: 'METHOD /path' -> least-privileged and accepted permissions.
+
+Loaded lazily (about 3 MB): only manifests with `operations:` and the data tools pay for it. Real request
+URLs match index paths segment by segment, literal first, then `{id}`, with `...` spanning any depth, and
+`/me/...` falls back to `/users/{id}/...` and back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from scopelint.catalog import PermissionType, user_cache_dir
+from scopelint.databuild import normalize_path
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_PREFIX = re.compile(r"^(https?://[^/]+)?/?(v1\.0|beta)(?=/|$)", re.IGNORECASE)
+_END = "\0end"
+_ITEM_BY_PATH = re.compile(r"/root:[^:]*(:|$)")
+
+
+@dataclass(frozen=True)
+class OperationMatch:
+    """The index entry a request matched, and what it accepts."""
+
+    request: str
+    key: str
+    least: tuple[str, ...]
+    accepted: tuple[str, ...]
+
+
+class OperationIndex:
+    """A segment trie per (type, method) over the index paths."""
+
+    def __init__(self, doc: dict) -> None:
+        self.source: str = doc.get("source") or "unknown"
+        self._entries: dict[str, dict[str, list[list[str]]]] = {t: doc.get(t, {}) for t in ("delegated", "application")}
+        self._tries: dict[tuple[str, str], dict] = {}
+
+    def _trie(self, ptype: str, method: str) -> dict:
+        key = (ptype, method)
+        if key not in self._tries:
+            root: dict = {}
+            for entry in self._entries[ptype]:
+                m, _, path = entry.partition(" ")
+                if m != method:
+                    continue
+                node = root
+                for seg in path.strip("/").split("/"):
+                    if seg:
+                        node = node.setdefault(seg, {})
+                node[_END] = entry
+            self._tries[key] = root
+        return self._tries[key]
+
+    def match(self, ptype: PermissionType, request: str) -> OperationMatch | None:
+        """Resolve 'METHOD /path' (a real URL or a documented path); None when Graph's data has no match."""
+        method, path = parse_request(request)
+        segments = _segments(path)
+        candidates = [segments]
+        if segments[:1] == ["me"]:
+            candidates.append(["users", "{id}", *segments[1:]])
+        elif segments[:1] == ["users"] and len(segments) > 1:
+            candidates.append(["me", *segments[2:]])
+        trie = self._trie(ptype, method)
+        for segs in candidates:
+            key = _walk(trie, segs)
+            if key:
+                least, accepted = self._entries[ptype][key]
+                return OperationMatch(request, key, tuple(least), tuple(accepted))
+        return None
+
+
+def parse_request(request: str) -> tuple[str, str]:
+    """Split 'METHOD /path' and normalise the path (host, /v1.0, query string and case dropped)."""
+    method, _, path = request.strip().partition(" ")
+    method = method.upper()
+    if method not in METHODS or not path.strip():
+        raise ValueError(f"expected 'METHOD /path' with METHOD one of {', '.join(METHODS)}")
+    path = _PREFIX.sub("", path.strip())
+    path = _ITEM_BY_PATH.sub("/items/{id}", path.split("?", 1)[0])
+    return method, normalize_path(path)
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s]
+
+
+def _walk(node: dict, segs: list[str]) -> str | None:
+    """Depth-first match with backtracking: literal, then a function call by name, then {id}, then `...`."""
+    if not segs:
+        if _END in node:
+            return node[_END]
+        return _walk(node["..."], segs) if "..." in node else None
+    head, rest = segs[0], segs[1:]
+    for child in _children(node, head):
+        found = _walk(child, rest)
+        if found:
+            return found
+    if "..." in node:
+        for i in range(len(segs) + 1):
+            found = _walk(node["..."], segs[i:])
+            if found:
+                return found
+    return None
+
+
+def _children(node: dict, head: str) -> list[dict]:
+    out = [node[head]] if head in node else []
+    if "(" in head:
+        name = head.split("(", 1)[0] + "("
+        out.extend(v for k, v in node.items() if k != head and k.startswith(name))
+    if "{id}" in node and head != "{id}":
+        out.append(node["{id}"])
+    return out
+
+
+@cache
+def load_operations() -> OperationIndex:
+    cached = user_cache_dir() / "operations.json"
+    if cached.is_file():
+        try:
+            return OperationIndex(json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    return OperationIndex(json.loads((resources.files("scopelint") / "data" / "operations.json").read_text("utf-8")))

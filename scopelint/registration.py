@@ -1,0 +1,189 @@
+"""Read an app registration's requested permissions from the files people export.
+
+Accepted shapes: the Entra portal manifest (Microsoft Graph format and the older Azure AD Graph format), the output
+of `az ad app show` and of `az ad app permission list` (a bare requiredResourceAccess array), Teams Toolkit manifests
+(names instead of GUIDs, "Microsoft Graph" as resource) and scopelint snapshots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission
+from scopelint.errors import InputError
+from scopelint.yamlio import DEFAULT_LIMITS, Limits, read_text
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
+_TYPES = {"scope": "delegated", "role": "application"}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A permission the registration asks for, with the line it stands on."""
+
+    permission: Permission
+    line: int | None
+    raw: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """An entry scopelint could not turn into a known Graph permission."""
+
+    raw: str
+    type: str | None
+    line: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class OtherResource:
+    """Permissions for another API than Microsoft Graph: reported as not checked."""
+
+    resource: str
+    count: int
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Registration:
+    path: str
+    format: str
+    requested: tuple[Grant, ...]
+    unresolved: tuple[Unresolved, ...] = ()
+    other_resources: tuple[OtherResource, ...] = ()
+    consented: tuple[Grant, ...] | None = None
+    app_id: str | None = None
+    display_name: str | None = None
+
+    def granted(self, ptype: str) -> set[Permission]:
+        return {g.permission for g in self.requested if g.permission.type == ptype}
+
+
+def load_registration(path: str | Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> Registration:
+    """Parse a registration file; malformed files raise InputError with file and line."""
+    import json
+
+    name = str(path)
+    text = read_text(path, limits)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno) from None
+    except RecursionError:
+        raise InputError("JSON nesting is too deep", name) from None
+    return parse_registration(doc, text, name, catalog)
+
+
+def parse_registration(doc: Any, text: str, name: str, catalog: Catalog) -> Registration:
+    locator = _Locator(text)
+    if isinstance(doc, dict) and doc.get("scopelint-snapshot") is not None:
+        from scopelint.snapshot import parse_snapshot
+
+        return parse_snapshot(doc, name, catalog, locator)
+    if isinstance(doc, list):
+        fmt, rra = "az ad app permission list", doc
+    elif isinstance(doc, dict) and "requiredResourceAccess" in doc:
+        rra = doc["requiredResourceAccess"]
+        if "@odata.context" in doc:
+            fmt = "az ad app show / Graph application"
+        elif "oauth2Permissions" in doc or "replyUrlsWithType" in doc:
+            fmt = "Entra portal manifest (Azure AD Graph format)"
+        else:
+            fmt = "Entra portal manifest (Microsoft Graph format)"
+    elif isinstance(doc, dict):
+        raise InputError(
+            "no 'requiredResourceAccess' found: expected an app manifest, 'az ad app show' output, "
+            "'az ad app permission list' output or a scopelint snapshot",
+            name,
+        )
+    else:
+        raise InputError("expected a JSON object or array describing an app registration", name)
+    if not isinstance(rra, list):
+        raise InputError("'requiredResourceAccess' must be a list", name, locator.line_of('"requiredResourceAccess"'))
+    requested, unresolved, others = read_required_resource_access(rra, name, catalog, locator)
+    app_id = doc.get("appId") if isinstance(doc, dict) else None
+    display = doc.get("displayName") if isinstance(doc, dict) else None
+    return Registration(
+        path=name,
+        format=fmt,
+        requested=tuple(requested),
+        unresolved=tuple(unresolved),
+        other_resources=tuple(others),
+        app_id=app_id if isinstance(app_id, str) else None,
+        display_name=display if isinstance(display, str) else None,
+    )
+
+
+def read_required_resource_access(
+    rra: list, name: str, catalog: Catalog, locator: _Locator
+) -> tuple[list[Grant], list[Unresolved], list[OtherResource]]:
+    requested: list[Grant] = []
+    unresolved: list[Unresolved] = []
+    others: list[OtherResource] = []
+    for block in rra:
+        if not isinstance(block, dict):
+            raise InputError("each requiredResourceAccess entry must be an object", name, locator.line_of("{"))
+        resource = block.get("resourceAppId")
+        access = block.get("resourceAccess", [])
+        if not isinstance(resource, str) or not isinstance(access, list):
+            raise InputError(
+                "requiredResourceAccess entry needs a string 'resourceAppId' and a 'resourceAccess' list",
+                name,
+                locator.line_of('"resourceAppId"'),
+            )
+        line = locator.line_of(resource)
+        if resource.strip().lower() not in _GRAPH_NAMES:
+            others.append(OtherResource(resource, len(access), line))
+            continue
+        for entry in access:
+            grant, problem = _resolve(entry, catalog, locator)
+            if grant:
+                requested.append(grant)
+            elif problem:
+                unresolved.append(problem)
+    return requested, unresolved, others
+
+
+def _resolve(entry: Any, catalog: Catalog, locator: _Locator) -> tuple[Grant | None, Unresolved | None]:
+    if not isinstance(entry, dict):
+        return None, Unresolved(repr(entry), None, None, "resourceAccess entry is not an object")
+    raw_id, raw_type = entry.get("id"), entry.get("type")
+    raw = str(raw_id)
+    line = locator.line_of(raw) if isinstance(raw_id, str) else None
+    ptype = _TYPES.get(str(raw_type).strip().lower()) if isinstance(raw_type, str) else None
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        return None, Unresolved(raw, None, line, "entry has no 'id'")
+    if ptype is None:
+        return None, Unresolved(raw, None, line, f"type {raw_type!r} is neither 'Scope' nor 'Role'")
+    value = raw_id.strip()
+    if "${{" in value or "{{" in value:
+        return None, Unresolved(raw, ptype, line, "unresolved placeholder")
+    info = catalog.by_id(ptype, value) if _GUID.match(value) else catalog.get(ptype, value)
+    if info is None:
+        why = "GUID not in the Graph permission catalog" if _GUID.match(value) else "name not in the Graph permission catalog"
+        return None, Unresolved(raw, ptype, line, why)
+    return Grant(info.permission, line, raw), None
+
+
+class _Locator:
+    """Finds the line of a string in the raw JSON text, moving forward so repeats map to successive lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cursor: dict[str, int] = {}
+
+    def line_of(self, needle: str) -> int | None:
+        quoted = needle if needle.startswith(('"', "{")) else f'"{needle}"'
+        start = self._cursor.get(quoted, 0)
+        pos = self.text.find(quoted, start)
+        if pos < 0:
+            pos = self.text.find(quoted)
+            if pos < 0:
+                return None
+        self._cursor[quoted] = pos + len(quoted)
+        return self.text.count("\n", 0, pos) + 1

@@ -1,0 +1,67 @@
+"""Terminal output: findings grouped per manifest, then a one-line summary."""
+
+from __future__ import annotations
+
+import click
+
+from scopelint.findings import Finding
+from scopelint.report import CheckReport
+
+_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def render(report: CheckReport) -> str:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if report.color else text
+
+    lines: list[str] = []
+    by_manifest: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_manifest.setdefault(f.manifest or f.file, []).append(f)
+    described = set()
+    for result in report.results:
+        m = result.manifest
+        described.add(m.path)
+        reg = result.registration.path if result.registration else "no registration: requirements only"
+        lines.append(style(m.path, bold=True) + f"  ({m.name}, {m.auth}, {reg})")
+        lines.extend(_finding_lines(by_manifest.get(m.path, []), m.path, style))
+        if not any(f.suppressed_by is None for f in by_manifest.get(m.path, [])):
+            lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered"
+                         if result.registration else f"  needs: {', '.join(p.name for p in result.minimal) or 'none'}")
+        lines.append("")
+    for path, items in sorted(by_manifest.items()):
+        if path not in described:
+            lines.append(style(path, bold=True))
+            lines.extend(_finding_lines(items, path, style))
+            lines.append("")
+    lines.append(_summary(report, style))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(findings: list[Finding], manifest: str, style) -> list[str]:
+    out = []
+    for f in findings:
+        if f.suppressed_by:
+            continue
+        where = f"{f.line or '-'}" if f.file == manifest else f"{f.file}:{f.line or '-'}"
+        sev = style(f"{f.severity:<7}", fg=_COLORS[f.severity])
+        out.append(f"  {where:<6} {sev} {f.kind:<18} {f.message}  [{f.code}]")
+        for ev in f.evidence:
+            out.append(f"{'':17}{style('· ' + ev, dim=True)}")
+        if f.suggestion:
+            out.append(f"{'':17}{style('→ ' + f.suggestion, fg='cyan')}")
+    accepted = sum(1 for f in findings if f.suppressed_by)
+    if accepted:
+        out.append(f"  ({accepted} finding(s) accepted by exceptions in the manifest)")
+    return out
+
+
+def _summary(report: CheckReport, style) -> str:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in report.findings:
+        if f.suppressed_by is None:
+            counts[f.severity] += 1
+    n = len(report.results)
+    text = (f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
+            f"in {n} manifest{'s' if n != 1 else ''}")
+    return style(text, fg="red" if counts["error"] else ("yellow" if counts["warning"] else "green"), bold=True)

@@ -1,0 +1,253 @@
+"""Rule packs: which Graph permissions each activity needs, as alternative sets with provenance.
+
+Built-in packs live in scopelint/data/rules/*.yaml; users add their own packs (same schema). A user rule replaces a
+built-in rule of the same class only when it says `overrides: true`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scopelint.catalog import Catalog, Permission, PermissionType, load_catalog
+from scopelint.errors import InputError
+from scopelint.yamlio import LDict, LList, load_yaml
+
+AnyOf = tuple[tuple[Permission, ...], ...]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Alternative permission sets (any one whole set suffices) and where they come from."""
+
+    any_of: AnyOf
+    provenance: str
+    source: str | None = None
+    override: str | None = None
+    operations: tuple[str, ...] = ()
+
+    @property
+    def needs_nothing(self) -> bool:
+        return any(not alt for alt in self.any_of)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One activity class and what it needs."""
+
+    cls: str
+    display_name: str
+    group: str
+    generation: str
+    kind: str
+    pack: str
+    origin: str
+    aliases: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()
+    delegated: Requirement | None = None
+    application: Requirement | None = None
+    shared: dict[str, Requirement] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+    class_confirmed: bool = True
+
+    @property
+    def short_name(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+    def requirement(self, ptype: PermissionType, shared: bool = False) -> Requirement:
+        """What the activity needs under that auth mode; the `shared` option replaces it where the rule says so."""
+        if shared and ptype in self.shared:
+            return self.shared[ptype]
+        req = self.delegated if ptype == "delegated" else self.application
+        return req or Requirement(any_of=((),), provenance="derived")
+
+
+class RuleBook:
+    """All loaded rules, found by full class name, short name, display name or alias (any case)."""
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self.rules: dict[str, Rule] = {}
+        self.packs: list[tuple[str, str, int]] = []
+        self._index: dict[str, Rule] = {}
+        for rule in rules:
+            self.rules[rule.cls.lower()] = rule
+        self._reindex()
+
+    def add(self, rules: list[Rule], origin: str) -> None:
+        """Add a user pack; a class that exists already needs `overrides: true` on the new rule."""
+        for rule, overrides in rules:
+            if rule.cls.lower() in self.rules and not overrides:
+                raise InputError(
+                    f"rule for {rule.cls} would replace a loaded rule; add 'overrides: true' to do so", origin
+                )
+            self.rules[rule.cls.lower()] = rule
+        self.packs.append((rules[0][0].pack if rules else "", origin, len(rules)))
+        self._reindex()
+
+    def _reindex(self) -> None:
+        index: dict[str, Rule] = {}
+        # Lower tiers never shadow higher ones: full class > short name / `1 form > display name or alias;
+        # within a tier classic activities come first.
+        tiers: list[list[tuple[str, Rule]]] = [[], [], []]
+        for rule in self.rules.values():
+            tiers[0].append((rule.cls, rule))
+            tiers[1].append((rule.short_name, rule))
+            tiers[1].append((rule.short_name + "`1", rule))
+            tiers[2].extend((alias, rule) for alias in rule.aliases)
+            tiers[2].append((rule.display_name, rule))
+        for tier in tiers:
+            for key, rule in sorted(tier, key=lambda kr: (kr[1].generation != "classic", kr[1].cls)):
+                index.setdefault(_key(key), rule)
+        self._index = index
+
+    def find(self, ref: str) -> Rule | None:
+        return self._index.get(_key(ref))
+
+    def suggest(self, ref: str) -> list[str]:
+        """Up to three close names, for did-you-mean."""
+        names = {}
+        for rule in self.rules.values():
+            names[_key(rule.short_name)] = rule.short_name
+            names[_key(rule.display_name)] = rule.display_name
+        return [names[k] for k in difflib.get_close_matches(_key(ref), list(names), n=3, cutoff=0.6)]
+
+    def __iter__(self):
+        return iter(sorted(self.rules.values(), key=lambda r: r.cls))
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.strip().lower().split())
+
+
+def parse_pack(doc: Any, origin: str, catalog: Catalog) -> list[tuple[Rule, bool]]:
+    """Rules of one pack document (already schema-valid); permission names take catalog casing."""
+    pack = doc["pack"]
+    out = []
+    for raw in doc.get("rules", []):
+        options = raw.get("options") or {}
+        shared_raw = options.get("shared") or {}
+        shared = {
+            ptype: _requirement(shared_raw[ptype], shared_raw.get("operations") or (), ptype, catalog)
+            for ptype in ("delegated", "application")
+            if ptype in shared_raw
+        }
+        ops = tuple(raw.get("operations") or ())
+        rule = Rule(
+            cls=raw["class"],
+            display_name=raw["display_name"],
+            group=raw["group"],
+            generation=raw["generation"],
+            kind=raw["kind"],
+            pack=pack,
+            origin=origin,
+            aliases=tuple(raw.get("aliases") or ()),
+            operations=ops,
+            delegated=_requirement(raw["delegated"], ops, "delegated", catalog),
+            application=_requirement(raw["application"], ops, "application", catalog),
+            shared=shared,
+            sources=tuple(raw.get("sources") or ()),
+            notes=str(raw.get("notes") or "").strip(),
+            class_confirmed=bool(raw.get("class_confirmed", True)),
+        )
+        out.append((rule, bool(raw.get("overrides", False))))
+    return out
+
+
+def _requirement(raw: dict, ops: Iterable[str], ptype: PermissionType, catalog: Catalog) -> Requirement:
+    any_of = tuple(
+        tuple(sorted({catalog.permission(ptype, n) or Permission(ptype, n) for n in alt})) for alt in raw["any_of"]
+    )
+    return Requirement(
+        any_of=any_of,
+        provenance=raw["provenance"],
+        source=raw.get("source"),
+        override=raw.get("override"),
+        operations=tuple(ops),
+    )
+
+
+def builtin_pack_files() -> list[Path]:
+    folder = resources.files("scopelint") / "data" / "rules"
+    return sorted(Path(str(folder)).glob("*.yaml"))
+
+
+@cache
+def load_builtin_rules() -> RuleBook:
+    """The bundled packs (validated by the data-QA tests, not at run time: start-up stays fast)."""
+    catalog = load_catalog()
+    rules: list[Rule] = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in builtin_pack_files():
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        rules.extend(rule for rule, _ in parse_pack(doc, f"builtin:{path.name}", catalog))
+    return RuleBook(rules)
+
+
+def load_user_pack(path: Path, catalog: Catalog | None = None) -> list[tuple[Rule, bool]]:
+    """A user's pack file: loaded with line tracking, validated against the published schema."""
+    doc = load_yaml(path)
+    errors = validate_document(doc, "rulepack.schema.json")
+    if errors:
+        line, message = errors[0]
+        raise InputError(f"invalid rule pack: {message}", str(path), line)
+    return parse_pack(doc, str(path), catalog or load_catalog())
+
+
+@cache
+def _schema_validator(schema_name: str):
+    import jsonschema  # imported here: only user packs and config files pay for it
+
+    schema = json.loads((resources.files("scopelint") / "schemas" / schema_name).read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def validate_document(doc: Any, schema_name: str) -> list[tuple[int | None, str]]:
+    """Schema errors as (line, message), best line first: the deepest node that carries a line."""
+    validator = _schema_validator(schema_name)
+    out = []
+    for err in sorted(validator.iter_errors(_plain(doc)), key=lambda e: list(map(str, e.absolute_path))):
+        out.append((_line_at(doc, list(err.absolute_path)), _describe(err)))
+    return out
+
+
+def _describe(err: Any) -> str:
+    where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+    return f"{where}: {err.message}"
+
+
+def _line_at(doc: Any, path: list) -> int | None:
+    line = getattr(doc, "line", None)
+    node = doc
+    for part in path:
+        if isinstance(node, LDict) and part in node:
+            line = node.line_of(part)
+            node = node[part]
+        elif isinstance(node, LList) and isinstance(part, int) and part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _plain(value: Any) -> Any:
+    """Tracking containers to plain JSON-like values (dates to ISO strings) for schema validation."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

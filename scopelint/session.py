@@ -1,0 +1,131 @@
+"""One run over many manifests: find them, load each with its registration, check, collect a report.
+
+Knowledge (catalog, lattice, rules) is loaded once per run. Bad input in one manifest becomes an invalid-input
+finding for that file while the others are still checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scopelint import __version__
+from scopelint.catalog import load_catalog
+from scopelint.compare import Engine, Result
+from scopelint.errors import InputError
+from scopelint.findings import Finding, make
+from scopelint.lattice import load_lattice
+from scopelint.manifest import LiveRegistration, Manifest, load_manifest
+from scopelint.registration import Registration, load_registration
+from scopelint.report import CheckReport
+from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
+
+MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+def find_manifests(paths: Iterable[str]) -> list[Path]:
+    """Manifest files named directly, or every scopelint.yaml below a directory (sorted, hidden dirs skipped)."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for candidate in sorted(_walk(p)):
+                found.append(candidate)
+        else:
+            found.append(p)
+    seen, out = set(), []
+    for p in found:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    import os
+
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in files:
+            if name in MANIFEST_NAMES:
+                yield Path(root) / name
+
+
+@dataclass
+class Session:
+    """Loaded knowledge plus run options."""
+
+    rule_paths: list[Path] = field(default_factory=list)
+    today: dt.date | None = None
+    announcements: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.catalog = load_catalog()
+        if self.catalog.origin != "bundled":
+            self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")
+        self.rules = self._rulebook()
+        self.engine = Engine(self.catalog, load_lattice(), self.rules, self.today)
+
+    def _rulebook(self) -> RuleBook:
+        book = load_builtin_rules()
+        if not self.rule_paths:
+            return book
+        book = RuleBook(book)
+        for folder in self.rule_paths:
+            files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else [folder]
+            if folder.is_dir() and not files:
+                raise InputError("no rule pack files (*.yaml) in this folder", str(folder))
+            for path in files:
+                rules = load_user_pack(path, self.catalog)
+                book.add(rules, str(path))
+                self.announcements.append(f"loaded rule pack {path} ({len(rules)} rule(s))")
+        return book
+
+    def meta(self) -> dict:
+        return {
+            "name": "scopelint",
+            "version": __version__,
+            "catalog": {"source": self.catalog.source, "retrieved": self.catalog.retrieved},
+            "lattice": self.engine.lattice.version,
+        }
+
+    def check(self, manifest_paths: list[Path], registration_override: Path | None = None,
+              registration_loader=None) -> CheckReport:
+        results: list[Result] = []
+        findings: list[Finding] = []
+        for path in manifest_paths:
+            try:
+                manifest = load_manifest(path)
+                registration = self.registration_for(manifest, registration_override, registration_loader)
+                result = self.engine.check(manifest, registration)
+            except InputError as exc:
+                findings.append(invalid_input(exc, str(path)))
+                continue
+            results.append(result)
+            findings.extend(result.findings)
+        return CheckReport(results, sorted(findings, key=Finding.sort_key), self.meta())
+
+    def registration_for(self, manifest: Manifest, override: Path | None, live_loader=None) -> Registration | None:
+        source = override if override is not None else manifest.registration
+        if source is None:
+            return None
+        if isinstance(source, LiveRegistration):
+            if live_loader is None:
+                raise InputError(
+                    f"registration is read live (client_id {source.client_id}); run 'scopelint check --live' "
+                    "or pass --registration FILE", manifest.path, manifest.registration_line)
+            return live_loader(source)
+        try:
+            return load_registration(source, self.catalog)
+        except InputError as exc:
+            if exc.message == "no such file" and override is None:
+                raise InputError(f"registration file {source} not found", manifest.path,
+                                 manifest.registration_line) from None
+            raise
+
+
+def invalid_input(exc: InputError, fallback: str) -> Finding:
+    return make("invalid-input", exc.message, exc.file or fallback, line=exc.line, manifest=exc.file or fallback)

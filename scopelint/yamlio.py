@@ -1,0 +1,171 @@
+"""Safe YAML (and JSON) loading that keeps line numbers and refuses what PyYAML lets slip.
+
+Duplicate keys are errors, aliases cannot multiply the document (node budget), size and depth are capped,
+and every failure is an InputError naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scopelint.errors import InputError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what one input file may cost; each can be raised by configuration."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_nodes: int = 200_000
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class LDict(dict):
+    """A mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list):
+    """A sequence that remembers its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a user file as text: size-capped, binary refused, UTF-8 (BOM allowed) or UTF-16 with a BOM."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError("is a directory, expected a file", name)
+        with p.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("no such file", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
+    if len(data) > limits.max_bytes:
+        raise InputError(f"file is larger than the {limits.max_bytes:,}-byte limit", name)
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode file bytes; one clear error for binary or non-UTF-8 content."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("not valid UTF-16 despite its byte-order mark", name) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError("binary content (NUL byte); expected a text file", name, line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x})", name, line) from None
+
+
+def load_yaml(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Load one YAML document from a file into LDict / LList / scalars."""
+    return parse_yaml(read_text(path, limits), str(path), limits)
+
+
+def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse YAML text (one document) with line tracking; empty documents are None."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", name) from None
+    except RecursionError:
+        raise InputError("YAML nesting is too deep", name) from None
+    if node is None:
+        return None
+    return _Builder(name, limits).build(node, 0)
+
+
+def load_json(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Load a JSON file; syntax errors name the line."""
+    name = str(path)
+    text = read_text(path, limits)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno) from None
+    except RecursionError:
+        raise InputError("JSON nesting is too deep", name) from None
+
+
+class _Builder:
+    """Turns a composed node graph into Python values, counting every visit so aliases cannot explode."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name = name
+        self.limits = limits
+        self.visited = 0
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.visited += 1
+        line = node.start_mark.line + 1
+        if self.visited > self.limits.max_nodes:
+            raise InputError(
+                f"document expands to more than {self.limits.max_nodes:,} nodes (alias bomb?)", self.name, line
+            )
+        if depth > self.limits.max_depth:
+            raise InputError(f"nesting deeper than {self.limits.max_depth} levels", self.name, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = LList(self.build(item, depth + 1) for item in node.value)
+            out.line = line
+            out.item_lines = [item.start_mark.line + 1 for item in node.value]
+            return out
+        try:
+            return _SCALARS.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            raise InputError(f"bad value {node.value!r}: {exc}", self.name, line) from None
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> LDict:
+        out = LDict()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError("YAML merge keys ('<<') are not supported", self.name, key_line)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("mapping keys must be plain strings", self.name, key_line)
+            key = str(self.build(key_node, depth + 1))
+            if key in out:
+                raise InputError(
+                    f"duplicate key '{key}' (first at line {out.key_lines[key]})", self.name, key_line
+                )
+            out.key_lines[key] = key_line
+            out[key] = self.build(value_node, depth + 1)
+        return out
