@@ -59,12 +59,7 @@ class OperationIndex:
     def match(self, ptype: PermissionType, request: str) -> OperationMatch | None:
         """Resolve 'METHOD /path' (a real URL or a documented path); None when Graph's data has no match."""
         method, path = parse_request(request)
-        segments = _segments(path)
-        candidates = [segments]
-        if segments[:1] == ["me"]:
-            candidates.append(["users", "{id}", *segments[1:]])
-        elif segments[:1] == ["users"] and len(segments) > 1:
-            candidates.append(["me", *segments[2:]])
+        candidates = _equivalents(_segments(path))
         trie = self._trie(ptype, method)
         for segs in candidates:
             key = _walk(trie, segs)
@@ -83,6 +78,27 @@ def parse_request(request: str) -> tuple[str, str]:
     path = _PREFIX.sub("", path.strip())
     path = _ITEM_BY_PATH.sub("/items/{id}", path.split("?", 1)[0])
     return method, normalize_path(path)
+
+
+def _equivalents(segments: list[str]) -> list[list[str]]:
+    """The path as written, then the same resource under its other documented roots.
+
+    `/me/...` and `/users/{id}/...` are one API; a drive item reached through `/drives/{id}`, `/sites/{id}/drive`
+    or `/groups/{id}/drive` is documented only under `/me/drive` for some APIs (the workbook ones).
+    """
+    out = [segments]
+    if segments[:1] == ["me"]:
+        out.append(["users", "{id}", *segments[1:]])
+    elif segments[:1] == ["users"] and len(segments) > 1:
+        out.append(["me", *segments[2:]])
+    drive_tail = None
+    if segments[:1] == ["drives"] and len(segments) > 1:
+        drive_tail = segments[2:]
+    elif segments[:1] in (["sites"], ["groups"], ["users"]) and segments[2:3] == ["drive"]:
+        drive_tail = segments[3:]
+    if drive_tail is not None:
+        out.append(["me", "drive", *drive_tail])
+    return out
 
 
 def _segments(path: str) -> list[str]:
