@@ -9,9 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
-from scopelint.findings import Finding, make
+from scopelint.findings import Finding, lookup, make
 from scopelint.lattice import Lattice
-from scopelint.manifest import Manifest
+from scopelint.manifest import Accept, Manifest
 from scopelint.registration import Registration
 from scopelint.rules import Requirement, Rule, RuleBook
 
@@ -31,10 +31,20 @@ class Need:
     operations: tuple[str, ...] = ()
     rule: Rule | None = None
     shared: bool = False
+    column: int | None = None
 
     @property
     def label(self) -> str:
         return self.subject + (" (shared)" if self.shared else "")
+
+
+@dataclass(frozen=True)
+class ExceptionStatus:
+    """What became of one `accept:` entry: active (suppressing), expired, or stale (matching nothing)."""
+
+    accept: Accept
+    status: str
+    matched: int
 
 
 @dataclass
@@ -48,6 +58,8 @@ class Result:
     findings: list[Finding]
     registration: Registration | None = None
     chosen: dict[int, Alternative] = field(default_factory=dict)
+    needed_by: dict[Permission, list[Need]] = field(default_factory=dict)
+    exceptions: list[ExceptionStatus] = field(default_factory=list)
 
 
 class Engine:
@@ -70,12 +82,13 @@ class Engine:
                 hints = self.rules.suggest(ref.ref)
                 hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
                 findings.append(make("unknown-activity", f"unknown activity '{ref.ref}'{hint}", manifest.path,
-                                     line=ref.line, activity=ref.ref, suggestion=hints[0] if hints else None))
+                                     line=ref.line, column=ref.column, activity=ref.ref))
                 continue
             if rule.kind == "scope":
                 continue
             req = rule.requirement(ptype, ref.shared)
-            needs.append(self._need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared))
+            needs.append(self._need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared,
+                                    column=ref.column))
         if manifest.operations:
             from scopelint.operations import load_operations  # lazy: 3 MB of path data
 
@@ -85,17 +98,18 @@ class Engine:
                 if match is None:
                     findings.append(make("unknown-operation",
                                          f"'{op.request}' matches no path in Microsoft's permission data",
-                                         manifest.path, line=op.line, activity=op.request))
+                                         manifest.path, line=op.line, column=op.column, activity=op.request))
                     continue
                 names = sorted(set(match.least) | set(match.accepted))
                 alts = tuple((self.catalog.permission(ptype, n) or Permission(ptype, n),) for n in names)
                 req = Requirement(any_of=alts, provenance="derived", source=index.source, operations=(match.key,))
-                needs.append(self._need(op.request, op.line, req))
+                needs.append(self._need(op.request, op.line, req, column=op.column))
         return needs, findings
 
-    def _need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, shared: bool = False) -> Need:
+    def _need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, shared: bool = False,
+              column: int | None = None) -> Need:
         alts = tuple(self._reduce(alt) for alt in req.any_of)
-        return Need(subject, line, alts, req.provenance, req.source, req.operations, rule, shared)
+        return Need(subject, line, alts, req.provenance, req.source, req.operations, rule, shared, column)
 
     # cover -------------------------------------------------------------------------------------------
     def _reduce(self, perms) -> Alternative:
@@ -154,17 +168,18 @@ class Engine:
         needs, findings = self.needs(manifest)
         minimal = self.minimal_cover(needs)
         ideal = {i: self.choose(n, set(minimal))[0] for i, n in enumerate(needs)}
-        used_by: dict[Permission, list[str]] = {}
+        needed_by: dict[Permission, list[Need]] = {}
         for i, alt in ideal.items():
             for p in alt or ():
                 for m in minimal:
-                    if self.lattice.covers(m, p):
-                        used_by.setdefault(m, []).append(needs[i].label)
-        result = Result(manifest, needs, minimal, {k: sorted(set(v)) for k, v in used_by.items()}, findings,
-                        registration, ideal)
+                    if self.lattice.covers(m, p) and needs[i] not in needed_by.get(m, []):
+                        needed_by.setdefault(m, []).append(needs[i])
+        used_by = {k: sorted({n.label for n in v}) for k, v in needed_by.items()}
+        result = Result(manifest, needs, minimal, used_by, findings, registration, ideal, needed_by)
         if registration is not None:
             findings.extend(self._against_registration(manifest, needs, minimal, ideal, registration))
-        result.findings = sorted(self._apply_accepts(manifest, findings), key=Finding.sort_key)
+        accepted, result.exceptions = self._apply_accepts(manifest, findings)
+        result.findings = sorted(accepted, key=Finding.sort_key)
         return result
 
     def _against_registration(self, manifest, needs, minimal, ideal, reg: Registration) -> list[Finding]:
@@ -186,9 +201,10 @@ class Engine:
         wrong_type = {p.name.lower(): p for p in reg.granted(other)}
         for i in unsatisfied:
             need = needs[i]
-            alt, _ = self.choose(need, held | set(additions))
+            alt, using = self.choose(need, held | set(additions))
             for perm in alt or ():
-                if any(self.lattice.covers(h, perm) for h in held):
+                if using.get(perm) in held:
+                    used.setdefault(using[perm], []).append(i)
                     continue
                 evidence = self._evidence(need)
                 twin = wrong_type.get(perm.name.lower())
@@ -196,12 +212,14 @@ class Engine:
                     out.append(make("wrong-type",
                                     f"{need.label} needs {perm.name} as a {ptype} permission; the registration has "
                                     f"it as {other} ({'Role' if other == 'application' else 'Scope'})",
-                                    manifest.path, line=need.line, activity=need.subject, permission=perm.name,
+                                    manifest.path, line=need.line, column=need.column,
+                                    activity=need.subject, permission=perm.name,
                                     permission_type=ptype, evidence=evidence, manifest=manifest.path,
                                     extra={"registration_line": lines.get(twin)}))
                     continue
                 out.append(make("missing", f"{need.label} needs {perm.name}, which the registration does not grant",
-                                manifest.path, line=need.line, activity=need.subject, permission=perm.name,
+                                manifest.path, line=need.line, column=need.column,
+                                activity=need.subject, permission=perm.name,
                                 permission_type=ptype, evidence=evidence, manifest=manifest.path,
                                 suggestion=f"add {perm.name} ({'Scope' if ptype == 'delegated' else 'Role'})"))
         minimal_set = set(minimal)
@@ -255,7 +273,11 @@ class Engine:
         return tuple(ev)
 
     # exceptions --------------------------------------------------------------------------------------
-    def _apply_accepts(self, manifest: Manifest, findings: list[Finding]) -> list[Finding]:
+    def _apply_accepts(self, manifest: Manifest,
+                       findings: list[Finding]) -> tuple[list[Finding], list[ExceptionStatus]]:
+        """Suppress what active exceptions cover; expired ones let their findings through and are findings
+        themselves, as are stale ones (matching nothing). Every finding an exception touches carries it in
+        `extra["exception"]` so reporters can show reason, owner, ticket and expiry."""
         out = []
         hits = {id(a): 0 for a in manifest.accept}
         for f in findings:
@@ -264,19 +286,33 @@ class Engine:
                 out.append(f)
                 continue
             hits[id(match)] += 1
+            tagged = replace(f, extra={**f.extra, "exception": match})
             if match.expires is not None and match.expires < self.today:
-                out.append(f)
+                out.append(tagged)
                 continue
-            out.append(replace(f, suppressed_by=f"{manifest.path}:{match.line}: {match.reason}"))
+            out.append(replace(tagged, suppressed_by=f"{manifest.path}:{match.line}: {match.reason}"))
+        statuses = []
         for a in manifest.accept:
+            who = ", ".join(f"{k} {v}" for k, v in (("owner", a.owner), ("ticket", a.ticket)) if v)
+            where = dict(line=a.line, column=a.column, permission=a.permission, permission_type=a.type,
+                         activity=a.activity, manifest=manifest.path, extra={"exception": a})
             if a.expires is not None and a.expires < self.today:
+                status = "expired"
                 out.append(make("expired-exception",
-                                f"exception for {a.permission} expired on {a.expires.isoformat()} ({a.reason})",
-                                manifest.path, line=a.line, permission=a.permission, manifest=manifest.path))
+                                f"exception for {a.permission} expired on {a.expires.isoformat()} "
+                                f"({'; '.join(filter(None, (a.reason, who)))})",
+                                manifest.path, **where,
+                                suggestion="extend 'expires' after a review, or fix the registration"))
             elif hits[id(a)] == 0:
-                out.append(make("stale-exception", f"exception for {a.permission} matches no finding; remove it",
-                                manifest.path, line=a.line, permission=a.permission, manifest=manifest.path))
-        return out
+                status = "stale"
+                out.append(make("stale-exception",
+                                f"exception for {a.permission} matches no finding; remove it"
+                                + (f" ({who})" if who else ""),
+                                manifest.path, **where))
+            else:
+                status = "active"
+            statuses.append(ExceptionStatus(a, status, hits[id(a)]))
+        return out, statuses
 
 
 def _accept_matches(accept, finding: Finding) -> bool:
@@ -284,6 +320,6 @@ def _accept_matches(accept, finding: Finding) -> bool:
         return False
     if accept.type and finding.permission_type and accept.type != finding.permission_type:
         return False
-    if accept.kind and accept.kind not in (finding.kind, finding.code):
+    if accept.kind and (lookup(accept.kind) is None or lookup(accept.kind).kind != finding.kind):
         return False
     return not (accept.activity and (finding.activity or "").lower() != accept.activity.lower())

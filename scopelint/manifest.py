@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scopelint.errors import InputError
+from scopelint.findings import lookup
 from scopelint.operations import parse_request
 from scopelint.yamlio import LDict, LList, Limits, DEFAULT_LIMITS, load_yaml
 
@@ -30,6 +31,7 @@ class ActivityRef:
     ref: str
     line: int
     shared: bool = False
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class OperationRef:
 
     request: str
     line: int
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Accept:
     expires: dt.date | None = None
     owner: str | None = None
     ticket: str | None = None
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,9 +170,9 @@ def _activities(v: _Checker, doc: LDict) -> list[ActivityRef]:
         v.fail("'activities' must be a list (write [] for none)", doc, "activities")
     out = []
     for i, item in enumerate(items):
-        line = items.item_lines[i]
+        line, column = items.item_lines[i], items.item_columns[i]
         if isinstance(item, str) and item.strip():
-            out.append(ActivityRef(item.strip(), line))
+            out.append(ActivityRef(item.strip(), line, column=column))
         elif isinstance(item, LDict):
             v.keys(item, _ACTIVITY_KEYS, "activity entry")
             if "activity" not in item:
@@ -176,7 +180,7 @@ def _activities(v: _Checker, doc: LDict) -> list[ActivityRef]:
             shared = item.get("shared", False)
             if not isinstance(shared, bool):
                 v.fail("'shared' must be true or false", item, "shared")
-            out.append(ActivityRef(v.string(item, "activity"), line, shared))
+            out.append(ActivityRef(v.string(item, "activity"), line, shared, column))
         else:
             v.fail("each activity is a name or a mapping with 'activity'", items, i)
     return out
@@ -192,7 +196,7 @@ def _operations(v: _Checker, doc: LDict) -> list[OperationRef]:
             parse_request(item)
         except ValueError as exc:
             v.fail(f"bad operation {item!r}: {exc}", items, i)
-        out.append(OperationRef(item.strip(), items.item_lines[i]))
+        out.append(OperationRef(item.strip(), items.item_lines[i], items.item_columns[i]))
     return out
 
 
@@ -219,12 +223,16 @@ def _accepts(v: _Checker, doc: LDict) -> list[Accept]:
         if ptype is not None and ptype not in AUTH_MODES:
             v.fail(f"'type' must be one of {', '.join(AUTH_MODES)}", item, "type")
         optional = {k: v.string(item, k) for k in ("kind", "activity", "owner") if k in item}
+        if "kind" in optional and lookup(optional["kind"]) is None:
+            v.fail(f"'kind' must be a finding kind or code (e.g. excess, SL102), got {optional['kind']!r}",
+                   item, "kind")
         ticket = item.get("ticket")
         out.append(
             Accept(
                 permission=v.string(item, "permission"),
                 reason=v.string(item, "reason"),
                 line=items.item_lines[i],
+                column=items.item_columns[i],
                 type=ptype,
                 expires=expires,
                 ticket=None if ticket is None else str(ticket),

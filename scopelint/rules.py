@@ -82,7 +82,7 @@ class RuleBook:
             self.rules[rule.cls.lower()] = rule
         self._reindex()
 
-    def add(self, rules: list[Rule], origin: str) -> None:
+    def add(self, rules: list[tuple[Rule, bool]], origin: str) -> None:
         """Add a user pack; a class that exists already needs `overrides: true` on the new rule."""
         for rule, overrides in rules:
             if rule.cls.lower() in self.rules and not overrides:
@@ -113,12 +113,17 @@ class RuleBook:
         return self._index.get(_key(ref))
 
     def suggest(self, ref: str) -> list[str]:
-        """Up to three close names, for did-you-mean."""
-        names = {}
+        """Up to three close activity names (one per rule), for did-you-mean."""
+        names: dict[str, Rule] = {}
         for rule in self.rules.values():
-            names[_key(rule.short_name)] = rule.short_name
-            names[_key(rule.display_name)] = rule.display_name
-        return [names[k] for k in difflib.get_close_matches(_key(ref), list(names), n=3, cutoff=0.6)]
+            names.setdefault(_key(rule.short_name), rule)
+            names.setdefault(_key(rule.display_name), rule)
+        out: list[str] = []
+        for key in difflib.get_close_matches(_key(ref), list(names), n=10, cutoff=0.6):
+            name = names[key].short_name if key == _key(names[key].short_name) else names[key].display_name
+            if all(self.find(o) is not names[key] for o in out):
+                out.append(name)
+        return out[:3]
 
     def __iter__(self):
         return iter(sorted(self.rules.values(), key=lambda r: r.cls))

@@ -37,9 +37,13 @@ class LDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    key_columns: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
+
+    def column_of(self, key: str) -> int | None:
+        return getattr(self, "key_columns", {}).get(key)
 
 
 class LList(list):
@@ -47,6 +51,7 @@ class LList(list):
 
     line: int = 0
     item_lines: list[int]
+    item_columns: list[int]
 
 
 def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
@@ -145,6 +150,7 @@ class _Builder:
             out = LList(self.build(item, depth + 1) for item in node.value)
             out.line = line
             out.item_lines = [item.start_mark.line + 1 for item in node.value]
+            out.item_columns = [item.start_mark.column + 1 for item in node.value]
             return out
         try:
             return _SCALARS.construct_object(node)
@@ -155,6 +161,7 @@ class _Builder:
         out = LDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
+        out.key_columns = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -167,5 +174,6 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {out.key_lines[key]})", self.name, key_line
                 )
             out.key_lines[key] = key_line
+            out.key_columns[key] = key_node.start_mark.column + 1
             out[key] = self.build(value_node, depth + 1)
         return out
