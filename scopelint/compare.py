@@ -202,10 +202,11 @@ class Engine:
         for i in unsatisfied:
             need = needs[i]
             alt, using = self.choose(need, held | set(additions))
-            for perm in alt or ():
-                if using.get(perm) in held:
-                    used.setdefault(using[perm], []).append(i)
+            for needed in alt or ():
+                if using.get(needed) in held:
+                    used.setdefault(using[needed], []).append(i)
                     continue
+                perm = using.get(needed, needed)  # the addition that serves this and possibly other needs
                 evidence = self._evidence(need)
                 twin = wrong_type.get(perm.name.lower())
                 if twin is not None:
@@ -217,7 +218,9 @@ class Engine:
                                     permission_type=ptype, evidence=evidence, manifest=manifest.path,
                                     extra={"registration_line": lines.get(twin)}))
                     continue
-                out.append(make("missing", f"{need.label} needs {perm.name}, which the registration does not grant",
+                via = "" if perm == needed else f"; {perm.name} covers it and other needs together"
+                message = f"{need.label} needs {needed.name}, which the registration does not grant{via}"
+                out.append(make("missing", message,
                                 manifest.path, line=need.line, column=need.column,
                                 activity=need.subject, permission=perm.name,
                                 permission_type=ptype, evidence=evidence, manifest=manifest.path,
@@ -259,7 +262,7 @@ class Engine:
                             permission=bad.raw, permission_type=bad.type, manifest=manifest.path))
         for res in reg.other_resources:
             out.append(make("not-checked",
-                            f"{res.count} permission(s) for resource {res.resource} are not Microsoft Graph: not checked",
+                            f"{res.count} permission(s) for resource {res.resource} (not Microsoft Graph): not checked",
                             reg.path, line=res.line, manifest=manifest.path))
         return out
 

@@ -27,8 +27,8 @@ _CODES = [
          "The registration requests a permission no declared activity or Graph call needs. Remove it to shrink what a "
          "leaked token can do, or record why it is needed under `accept:` in the manifest."),
     Code("SL103", "broader", "warning", "a need is met through a broader permission than necessary",
-         "An activity works only because a broader permission is granted (e.g. Sites.ReadWrite.All where Files.ReadWrite "
-         "would do). Grant the narrower permission named in the finding and drop the broad one."),
+         "An activity works only because a broader permission is granted (e.g. Sites.ReadWrite.All where "
+         "Files.ReadWrite would do). Grant the narrower permission named in the finding and drop the broad one."),
     Code("SL104", "wrong-type", "error", "permission granted with the wrong type for the project's auth mode",
          "Delegated runs (a signed-in user) need Scope permissions; app-only runs (client secret or certificate) need "
          "Role (application) permissions. The registration has the right name with the wrong type."),

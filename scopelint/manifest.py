@@ -14,7 +14,7 @@ from typing import Any
 from scopelint.errors import InputError
 from scopelint.findings import lookup
 from scopelint.operations import parse_request
-from scopelint.yamlio import LDict, LList, Limits, DEFAULT_LIMITS, load_yaml
+from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, load_yaml
 
 FORMAT_VERSION = 1
 AUTH_MODES = ("delegated", "application")
@@ -209,16 +209,9 @@ def _accepts(v: _Checker, doc: LDict) -> list[Accept]:
         v.keys(item, _ACCEPT_KEYS, "accept entry")
         for key in ("permission", "reason"):
             if key not in item:
-                v.fail(f"accept entry needs '{key}'" + (" (say why the exception is fine)" if key == "reason" else ""), item)
-        expires = item.get("expires")
-        if expires is not None and not isinstance(expires, dt.date) or isinstance(expires, dt.datetime):
-            if isinstance(expires, str):
-                try:
-                    expires = dt.date.fromisoformat(expires)
-                except ValueError:
-                    v.fail(f"'expires' must be a date YYYY-MM-DD, got {expires!r}", item, "expires")
-            else:
-                v.fail(f"'expires' must be a date YYYY-MM-DD, got {expires!r}", item, "expires")
+                why = " (say why the exception is fine)" if key == "reason" else ""
+                v.fail(f"accept entry needs '{key}'{why}", item)
+        expires = _date(v, item, "expires")
         ptype = item.get("type")
         if ptype is not None and ptype not in AUTH_MODES:
             v.fail(f"'type' must be one of {', '.join(AUTH_MODES)}", item, "type")
@@ -240,6 +233,20 @@ def _accepts(v: _Checker, doc: LDict) -> list[Accept]:
             )
         )
     return out
+
+
+def _date(v: _Checker, node: LDict, key: str) -> dt.date | None:
+    """A YAML date (unquoted 2027-06-30) or an ISO date string; anything else is an error."""
+    value = node.get(key)
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    v.fail(f"'{key}' must be a date YYYY-MM-DD, got {value!r}", node, key)
+    return None
 
 
 def _registration(v: _Checker, doc: LDict, base: Path) -> tuple[Path | LiveRegistration | None, int | None]:

@@ -165,7 +165,8 @@ def _resolve(entry: Any, catalog: Catalog, locator: _Locator) -> tuple[Grant | N
         return None, Unresolved(raw, ptype, line, "unresolved placeholder")
     info = catalog.by_id(ptype, value) if _GUID.match(value) else catalog.get(ptype, value)
     if info is None:
-        why = "GUID not in the Graph permission catalog" if _GUID.match(value) else "name not in the Graph permission catalog"
+        what = "GUID" if _GUID.match(value) else "name"
+        why = f"{what} not in the Graph permission catalog"
         return None, Unresolved(raw, ptype, line, why)
     return Grant(info.permission, line, raw), None
 

@@ -10,17 +10,23 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scopelint import __version__
 from scopelint.catalog import load_catalog
 from scopelint.compare import Engine, Result
+from scopelint.config import DEFAULT as DEFAULT_CONFIG
+from scopelint.config import Config, ConfigFinder
 from scopelint.errors import InputError
-from scopelint.findings import Finding, make
+from scopelint.findings import Finding, make, with_severities
 from scopelint.lattice import load_lattice
 from scopelint.manifest import LiveRegistration, Manifest, load_manifest
 from scopelint.registration import Registration, load_registration
 from scopelint.report import CheckReport
 from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
+
+if TYPE_CHECKING:
+    from scopelint.audit import Audit
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -61,6 +67,7 @@ class Session:
     rule_paths: list[Path] = field(default_factory=list)
     today: dt.date | None = None
     announcements: list[str] = field(default_factory=list)
+    configs: ConfigFinder | None = None
 
     def __post_init__(self) -> None:
         self.catalog = load_catalog()
@@ -98,9 +105,12 @@ class Session:
         findings: list[Finding] = []
         for path in manifest_paths:
             try:
-                manifest = load_manifest(path)
-                registration = self.registration_for(manifest, registration_override, registration_loader)
+                config = self.config_for(path)
+                manifest = load_manifest(path, config.limits)
+                registration = self.registration_for(manifest, registration_override, registration_loader,
+                                                     config)
                 result = self.engine.check(manifest, registration)
+                result.findings = with_severities(result.findings, config.severity)
             except InputError as exc:
                 findings.append(invalid_input(exc, str(path)))
                 continue
@@ -108,8 +118,19 @@ class Session:
             findings.extend(result.findings)
         return CheckReport(results, sorted(findings, key=Finding.sort_key), self.meta())
 
-    def registration_for(self, manifest: Manifest, override: Path | None, live_loader=None) -> Registration | None:
-        source = override if override is not None else manifest.registration
+    def config_for(self, manifest_path: str | Path) -> Config:
+        """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""
+        return self.configs.for_manifest(manifest_path) if self.configs else DEFAULT_CONFIG
+
+    def audit(self, report: CheckReport) -> Audit:
+        """The audit view of a checked run (evidence chains, privilege, exceptions) for the audit formats."""
+        from scopelint.audit import build_audit
+
+        return build_audit(report, self.catalog, self.engine.lattice)
+
+    def registration_for(self, manifest: Manifest, override: Path | None, live_loader=None,
+                         config: Config = DEFAULT_CONFIG) -> Registration | None:
+        source = override if override is not None else (manifest.registration or config.registration)
         if source is None:
             return None
         if isinstance(source, LiveRegistration):
@@ -119,7 +140,7 @@ class Session:
                     "or pass --registration FILE", manifest.path, manifest.registration_line)
             return live_loader(source)
         try:
-            return load_registration(source, self.catalog)
+            return load_registration(source, self.catalog, config.limits)
         except InputError as exc:
             if exc.message == "no such file" and override is None:
                 raise InputError(f"registration file {source} not found", manifest.path,

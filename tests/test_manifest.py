@@ -67,14 +67,17 @@ def test_live_registration_mapping(tmp_path):
 
 
 BAD = [
-    ("scopelint: 1\nname: x\nactivities: []\nregistraton: app.json\n", 4, "unknown key 'registraton' in manifest (did you mean 'registration'?)"),
+    ("scopelint: 1\nname: x\nactivities: []\nregistraton: app.json\n", 4,
+     "unknown key 'registraton' in manifest (did you mean 'registration'?)"),
     ("scopelint: 2\nname: x\nactivities: []\n", 1, "'scopelint' must be 1"),
     ("scopelint: 1\nactivities: []\n", 1, "missing required key 'name'"),
     ("scopelint: 1\nname: x\nauth: app\nactivities: []\n", 3, "'auth' must be one of delegated, application"),
     ("scopelint: 1\nname: x\nactivities: SendMail\n", 3, "'activities' must be a list"),
     ("scopelint: 1\nname: x\nactivities:\n  - 42\n", 4, "each activity is a name or a mapping"),
-    ("scopelint: 1\nname: x\nactivities:\n  - activity: SendMail\n    shard: true\n", 5, "unknown key 'shard' in activity entry"),
-    ("scopelint: 1\nname: x\nactivities:\n  - activity: SendMail\n    shared: yes please\n", 5, "'shared' must be true or false"),
+    ("scopelint: 1\nname: x\nactivities:\n  - activity: SendMail\n    shard: true\n", 5,
+     "unknown key 'shard' in activity entry"),
+    ("scopelint: 1\nname: x\nactivities:\n  - activity: SendMail\n    shared: yes please\n", 5,
+     "'shared' must be true or false"),
     ("scopelint: 1\nname: x\nactivities: []\noperations:\n  - FETCH /me\n", 5, "bad operation 'FETCH /me'"),
     ("scopelint: 1\nname: x\nactivities: []\naccept:\n  - permission: Mail.Send\n", 5, "accept entry needs 'reason'"),
     ("scopelint: 1\nname: x\nactivities: []\naccept:\n  - permission: Mail.Send\n    reason: r\n    expires: soon\n",

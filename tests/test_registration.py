@@ -80,7 +80,8 @@ def test_unknown_guid_bad_type_and_other_resources_are_kept_not_dropped(tmp_path
         ('{"displayName": "x"}', "no 'requiredResourceAccess' found", None),
         ('"just a string"', "expected a JSON object or array", None),
         ('{"requiredResourceAccess": {"a": 1}}', "'requiredResourceAccess' must be a list", 1),
-        ('{"requiredResourceAccess": [{"resourceAppId": 5, "resourceAccess": []}]}', "needs a string 'resourceAppId'", 1),
+        ('{"requiredResourceAccess": [{"resourceAppId": 5, "resourceAccess": []}]}',
+         "needs a string 'resourceAppId'", 1),
     ],
 )
 def test_malformed_registration_files_are_one_error_with_file_and_line(tmp_path, text, message, line):

@@ -1,0 +1,219 @@
+"""Configuration: `.scopelint.yaml` or `[tool.scopelint]` in pyproject.toml, found by searching upward.
+
+It sets the severity per finding code, the fail level, extra rule packs, a default registration and input
+limits.
+Validated against schemas/config.schema.json; unknown keys are errors that name file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scopelint.errors import InputError
+from scopelint.findings import SEVERITIES, lookup
+from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, load_yaml, read_text
+
+CONFIG_NAMES = (".scopelint.yaml", ".scopelint.yml")
+_TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registration", "limits"}
+_LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for the manifests below one configuration file (defaults when there is none)."""
+
+    path: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_level: str | None = None
+    rules: tuple[Path, ...] = ()
+    registration: Path | None = None
+    limits: Limits = DEFAULT_LIMITS
+
+
+DEFAULT = Config()
+
+
+def find_config(start: str | Path) -> Path | None:
+    """The nearest config file in `start` (a folder) or above; the search ends at the repository root."""
+    folder = Path(os.path.abspath(start))
+    for d in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return _display(d / name)
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return _display(pyproject)
+        if (d / ".git").exists():
+            return None
+    return None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate one configuration file (YAML, or pyproject.toml's [tool.scopelint] table)."""
+    name = str(path)
+    if Path(path).name == "pyproject.toml":
+        doc = _pyproject_table(path)
+    else:
+        doc = load_yaml(path)
+        if doc is None:
+            return Config(path=name)
+        if not isinstance(doc, LDict):
+            raise InputError("the configuration must be a mapping of keys", name, getattr(doc, "line", None))
+    _check_keys(doc, _TOP_KEYS, "configuration", name)
+    if isinstance(doc.get("limits"), LDict):
+        _check_keys(doc["limits"], _LIMIT_KEYS, "limits", name)
+    from scopelint.rules import validate_document  # lazy: jsonschema only when a config exists
+
+    errors = validate_document(doc, "config.schema.json")
+    if errors:
+        line, message = errors[0]
+        raise InputError(f"invalid configuration: {message}", name, line)
+    base = Path(name).parent
+    return Config(
+        path=name,
+        severity=_severities(doc.get("severity") or LDict(), name),
+        fail_level=doc.get("fail_level"),
+        rules=tuple(base / p for p in doc.get("rules") or ()),
+        registration=base / doc["registration"] if "registration" in doc else None,
+        limits=replace(DEFAULT_LIMITS, **dict(doc.get("limits") or {})),
+    )
+
+
+class ConfigFinder:
+    """The configuration of each manifest: an explicit file for all of them, else the nearest one (cached)."""
+
+    def __init__(self, explicit: str | Path | None = None) -> None:
+        if explicit is not None and not Path(explicit).is_file():
+            raise InputError("no such configuration file", str(explicit))
+        self._explicit = load_config(explicit) if explicit is not None else None
+        self._by_folder: dict[Path, Config] = {}
+        self._by_file: dict[str, Config] = {}
+
+    def for_manifest(self, manifest: str | Path) -> Config:
+        if self._explicit is not None:
+            return self._explicit
+        folder = Path(manifest).parent
+        if folder not in self._by_folder:
+            found = find_config(folder)
+            if found is None:
+                self._by_folder[folder] = DEFAULT
+            else:
+                key = str(found)
+                if key not in self._by_file:
+                    self._by_file[key] = load_config(found)
+                self._by_folder[folder] = self._by_file[key]
+        return self._by_folder[folder]
+
+    def rule_paths(self, manifests: Iterable[str | Path]) -> list[Path]:
+        """Every extra rule pack the manifests' configurations name, each once, in order."""
+        out: list[Path] = []
+        for m in manifests:
+            for p in self.for_manifest(m).rules:
+                if p not in out:
+                    out.append(p)
+        return out
+
+    def fail_level(self, manifests: Iterable[str | Path]) -> str | None:
+        """The strictest fail level any of the manifests' configurations sets (None when none does)."""
+        levels = {self.for_manifest(m).fail_level for m in manifests} - {None}
+        return min(levels, key=SEVERITIES.index) if levels else None
+
+
+def _severities(node: LDict, name: str) -> dict[str, str]:
+    out = {}
+    for key, value in node.items():
+        code = lookup(key)
+        if code is None:
+            raise InputError(f"unknown finding code '{key}' under severity (see 'scopelint explain CODE')",
+                             name, node.line_of(key))
+        out[code.kind] = "off" if value is False else value
+    return out
+
+
+def _check_keys(node: LDict, allowed: set[str], what: str, name: str) -> None:
+    import difflib
+
+    for key in node:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise InputError(f"unknown key '{key}' in {what}{hint}", name, node.line_of(key))
+
+
+def _display(path: Path) -> Path:
+    """A path relative to the working folder when it lies below it, for shorter messages."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*\[\s*tool\.scopelint\s*[.\]]", text, re.MULTILINE) is not None
+
+
+def _pyproject_table(path: str | Path) -> LDict:
+    import tomllib
+
+    name = str(path)
+    text = read_text(path)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise InputError(f"TOML syntax error: {exc}", name, int(m.group(1)) if m else None) from None
+    table = doc.get("tool", {}).get("scopelint")
+    if not isinstance(table, dict):
+        raise InputError("[tool.scopelint] must be a table", name)
+    return _tracked(table, ("tool", "scopelint"), _toml_key_lines(text))
+
+
+def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line of each key path, from table headers and `key = value` lines (enough to point at a bad key)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+        if header:
+            table = _split_key(header.group(1))
+            lines.setdefault(table, number)
+            continue
+        assign = re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", line)
+        if assign:
+            key = table + _split_key(assign.group(1))
+            for i in range(len(table) + 1, len(key) + 1):
+                lines.setdefault(key[:i], number)
+    return lines
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in dotted.split("."))
+
+
+def _tracked(value: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], int]) -> Any:
+    """TOML values as LDict / LList with the lines found for their keys (parents' line when unknown)."""
+    here = lines.get(path, 0)
+    if isinstance(value, dict):
+        out = LDict()
+        out.line = here
+        out.key_lines = {}
+        for key, item in value.items():
+            out.key_lines[key] = lines.get((*path, key), here)
+            out[key] = _tracked(item, (*path, key), lines)
+        return out
+    if isinstance(value, list):
+        items = LList(_tracked(item, path, lines) for item in value)
+        items.line = here
+        items.item_lines = [here] * len(value)
+        return items
+    return value

@@ -1,0 +1,197 @@
+"""The command line as a user meets it: exit codes, streams, formats, colour, bad input without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import EXAMPLES, SHARED
+
+INVOICE = EXAMPLES / "invoice-bot" / "scopelint.yaml"
+
+
+def test_shipped_example_checks_with_warnings_and_exit_0(cli):
+    run = cli("check", INVOICE)
+    assert run.code == 0
+    assert "broader" in run.stdout and "Sites.ReadWrite.All" in run.stdout and "Files.ReadWrite would do" in run.stdout
+    assert "0 error(s), 2 warning(s)" in run.stdout
+    assert run.stderr == ""
+
+
+def test_strict_makes_warnings_fail(cli):
+    assert cli("check", "--strict", INVOICE).code == 1
+    assert cli("check", "--fail-level", "info", INVOICE).code == 1
+
+
+def test_json_findings_carry_the_documented_keys(cli):
+    run = cli("check", "--format", "json", INVOICE)
+    doc = json.loads(run.stdout)
+    keys = {"code", "kind", "severity", "message", "activity", "permission", "permission_type", "file", "line"}
+    assert doc["findings"] and all(keys <= set(f) for f in doc["findings"])
+    assert doc["tool"]["name"] == "scopelint"
+    assert [m["name"] for m in doc["manifests"]] == ["invoice-bot"]
+
+
+def test_a_directory_means_every_manifest_below_it(cli, tmp_path):
+    for name in ("a", "b"):
+        shutil.copytree(EXAMPLES / "invoice-bot", tmp_path / name)
+    run = cli("check", "--format", "json", tmp_path)
+    assert len(json.loads(run.stdout)["manifests"]) == 2
+
+
+def test_default_path_is_the_current_directory(cli):
+    run = cli("check", cwd=EXAMPLES / "invoice-bot")
+    assert run.code == 0 and "invoice-bot" in run.stdout
+
+
+def test_registration_option_overrides_the_manifest(cli, tmp_path):
+    reg = tmp_path / "empty.json"
+    reg.write_text('{"requiredResourceAccess": []}')
+    run = cli("check", "--format", "json", "--registration", reg, INVOICE)
+    assert run.code == 1
+    assert {f["kind"] for f in json.loads(run.stdout)["findings"] if not f["suppressed"]} >= {"missing"}
+
+
+def test_no_colour_when_not_a_tty_or_with_no_color(cli_proc):
+    run = cli_proc("check", INVOICE, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in run.stdout
+
+
+def test_several_outputs_in_one_run_are_written(cli, tmp_path):
+    out = tmp_path / "report.json"
+    run = cli("check", "--format", "json", "--output", out, "--format", "text", INVOICE)
+    assert run.code == 0
+    assert json.loads(out.read_text())["manifests"][0]["name"] == "invoice-bot"
+    assert "invoice-bot" in run.stdout
+
+
+def test_scopes_prints_the_minimal_set_as_json(cli):
+    run = cli("scopes", "--format", "json", INVOICE)
+    rows = json.loads(run.stdout)
+    assert [(r["permission"], r["type"]) for r in rows] == [
+        ("Files.ReadWrite", "delegated"), ("Mail.Read.Shared", "delegated"), ("Mail.ReadWrite", "delegated"),
+        ("Mail.Send", "delegated"), ("User.Read", "delegated")]
+    assert all(r["id"] for r in rows)
+
+
+def test_a_registration_holding_exactly_what_scopes_prints_is_clean(cli, tmp_path):
+    rows = json.loads(cli("scopes", "--format", "json", INVOICE).stdout)
+    reg = tmp_path / "app.json"
+    reg.write_text(json.dumps({"requiredResourceAccess": [{
+        "resourceAppId": "00000003-0000-0000-c000-000000000000",
+        "resourceAccess": [{"id": r["id"], "type": "Scope"} for r in rows]}]}))
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(INVOICE.read_text().split("accept:")[0])
+    run = cli("check", "--format", "json", manifest)
+    assert json.loads(run.stdout)["findings"] == [] and run.code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["explain", "SendMail"], "UiPath.MicrosoftOffice365.Activities.Mail.SendMail"),
+        (["explain", "send mail"], "provenance: documented"),
+        (["explain", "Mail.Send"], "e383f46e-2787-4529-855e-0e479a3ffac0"),
+        (["explain", "SL103"], "broader"),
+        (["explain", "broader"], "SL103"),
+        (["explain", "GET", "/me/messages"], "least privileged"),
+    ],
+)
+def test_explain_answers_activities_permissions_codes_and_calls(cli, args, needle):
+    run = cli(*args)
+    assert run.code == 0 and needle in run.stdout
+
+
+def test_explain_unknown_thing_suggests_and_exits_2(cli):
+    run = cli("explain", "SendMial")
+    assert run.code == 2 and "did you mean" in run.stderr.lower()
+
+
+def test_rules_list_json_has_one_object_per_class(cli):
+    rows = json.loads(cli("rules", "list", "--format", "json").stdout)
+    send = next(r for r in rows if r["class"] == "UiPath.MicrosoftOffice365.Activities.Mail.SendMail")
+    assert send["generation"] == "classic" and send["provenance"]["delegated"]["kind"] == "documented"
+    assert ["Mail.ReadWrite", "Mail.Send", "User.Read"] in send["delegated"]
+    assert len({r["class"] for r in rows}) == len(rows) >= 170
+
+
+BAD_INPUTS = {
+    "syntax.yaml": ("scopelint: 1\nname: [unclosed\n", ":3:"),
+    "dupe.yaml": ("scopelint: 1\nname: a\nname: b\nactivities: []\n", ":3: duplicate key 'name'"),
+    "unknown-key.yaml": ("scopelint: 1\nname: a\nactivities: []\nfoo: 1\n", ":4: unknown key 'foo'"),
+    "empty.yaml": ("", "empty manifest"),
+    "binary.yaml": (b"\x00\x01\x02", "binary content"),
+    "latin1.yaml": ("scopelint: 1\nname: caf\xe9\n".encode("latin-1"), ":2: not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_manifest_is_one_line_on_stderr_and_exit_2(cli_proc, tmp_path, name):
+    content, needle = BAD_INPUTS[name]
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    run = cli_proc("check", path)
+    assert run.code == 2
+    lines = [line for line in run.stderr.splitlines() if line]
+    assert len(lines) == 1 and str(path) in lines[0] and needle in lines[0]
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_directory_given_as_registration_is_input_error(cli_proc, tmp_path):
+    run = cli_proc("check", "--registration", tmp_path, INVOICE)
+    assert run.code == 2 and "is a directory" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_missing_registration_file_names_the_manifest_line(cli_proc, tmp_path):
+    m = tmp_path / "scopelint.yaml"
+    m.write_text("scopelint: 1\nname: x\nactivities: []\nregistration: nope.json\n")
+    run = cli_proc("check", m)
+    assert run.code == 2 and f"{m}:4: registration file" in run.stderr
+
+
+def test_one_bad_manifest_does_not_hide_the_others(cli, tmp_path):
+    shutil.copytree(EXAMPLES / "invoice-bot", tmp_path / "good")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "scopelint.yaml").write_text("scopelint: 1\n")
+    run = cli("check", "--format", "json", tmp_path)
+    doc = json.loads(run.stdout)
+    assert run.code == 2
+    assert [m["name"] for m in doc["manifests"]] == ["invoice-bot"]
+    assert any(f["kind"] == "invalid-input" for f in doc["findings"])
+
+
+def test_no_manifest_found_is_exit_2(cli, tmp_path):
+    run = cli("check", tmp_path)
+    assert run.code == 2 and "no scopelint.yaml found" in run.stderr
+
+
+def test_catalog_refresh_from_a_service_principal_export_goes_to_the_cache(cli, tmp_path):
+    sp = {"appId": "00000003-0000-0000-c000-000000000000",
+          "oauth2PermissionScopes": [{"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "value": "Mail.Send",
+                                      "type": "User", "adminConsentDisplayName": "Send mail as a user"}],
+          "appRoles": [{"id": "b633e1c5-b582-4048-a93e-9f11b44c7e96", "value": "Mail.Send",
+                        "displayName": "Send mail as any user"}]}
+    src = tmp_path / "sp.json"
+    src.write_text(json.dumps(sp))
+    cache = tmp_path / "cache"
+    run = cli("catalog", "refresh", "--from", src, env={"SCOPELINT_CACHE": str(cache)})
+    assert run.code == 0
+    doc = json.loads((cache / "catalog.json").read_text())
+    assert [r["value"] for r in doc["delegated"]] == ["Mail.Send"] and doc["delegated"][0]["admin"] is False
+
+
+def test_catalog_refresh_with_bundled_shared_data_round_trips(cli, tmp_path):
+    if not (SHARED / "graph" / "graph_permissions.json").exists():
+        pytest.skip("../shared is not beside the checkout")
+    run = cli("catalog", "refresh", "--from", SHARED / "graph" / "graph_permissions.json",
+              "--paths", SHARED / "graph" / "graph_api_permissions.json", "--output", tmp_path)
+    assert run.code == 0
+    from importlib import resources
+    bundled = json.loads((resources.files("scopelint") / "data" / "catalog.json").read_text("utf-8"))
+    assert json.loads((tmp_path / "catalog.json").read_text()) == bundled
+
+
+def test_version(cli):
+    run = cli("--version")
+    assert run.code == 0 and "scopelint" in run.stdout
