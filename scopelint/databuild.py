@@ -122,3 +122,21 @@ def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
             for ptype, entries in index.items()
         },
     }
+
+
+def main() -> None:
+    """Maintainers: regenerate data/rules.json after editing the YAML rule packs (`python -m scopelint.databuild`)."""
+    import json
+    from importlib import resources
+
+    from scopelint.rules import compile_builtin_packs
+
+    target = resources.files("scopelint") / "data" / "rules.json"
+    text = json.dumps(compile_builtin_packs(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    with open(str(target), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -187,3 +187,42 @@ def test_lattice_edges_are_between_catalog_permissions_and_name_a_source():
             a, b = CATALOG.permission(t, non["covers"]), CATALOG.permission(t, non["implies"])
             if a and b:
                 assert not LATTICE.covers(a, b), f"{a} must not cover {b}"
+
+
+def test_compiled_rules_json_matches_the_yaml_sources():
+    """data/rules.json is what start-up reads; regenerate it with `python -m scopelint.databuild`."""
+    from scopelint.rules import compile_builtin_packs
+
+    shipped = json.loads((resources.files("scopelint") / "data" / "rules.json").read_text("utf-8"))
+    assert shipped == json.loads(json.dumps(compile_builtin_packs())), "run: python -m scopelint.databuild"
+
+
+@pytest.mark.parametrize("auth", TYPES)
+@pytest.mark.parametrize("rule", RULE_LIST, ids=[r.cls.rsplit(".", 2)[-2] + "." + r.short_name for r in RULE_LIST])
+def test_exactly_what_scopes_prints_checks_clean_for_every_activity(rule, auth):
+    """A registration holding exactly the minimal set has no finding, for every activity and both auth modes."""
+    from scopelint.manifest import parse_manifest
+    from scopelint.registration import Grant, Registration
+    from scopelint.yamlio import parse_yaml
+
+    for shared in (False, True):
+        text = f"scopelint: 1\nname: t\nauth: {auth}\nactivities:\n  - activity: {rule.cls}\n    shared: {shared}\n"
+        manifest = parse_manifest(parse_yaml(text, "m.yaml"), "m.yaml")
+        minimal = ENGINE.check(manifest, None).minimal
+        reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
+        assert ENGINE.check(manifest, reg).findings == []
+        assert all(p.type == auth for p in minimal)
+
+
+def test_one_manifest_with_every_activity_checks_clean_against_its_scopes():
+    from scopelint.manifest import parse_manifest
+    from scopelint.registration import Grant, Registration
+    from scopelint.yamlio import parse_yaml
+
+    for auth in TYPES:
+        items = "".join(f"  - {r.cls}\n" for r in RULE_LIST)
+        manifest = parse_manifest(parse_yaml(f"scopelint: 1\nname: all\nauth: {auth}\nactivities:\n{items}", "m"), "m")
+        minimal = ENGINE.check(manifest, None).minimal
+        assert minimal
+        reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
+        assert ENGINE.check(manifest, reg).findings == []

@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from scopelint.compare import Result
 from scopelint.findings import Finding
 
+if TYPE_CHECKING:
+    from scopelint.audit import Audit
+
 _MODULES = {
     "text": "scopelint.report.text",
     "json": "scopelint.report.json_format",
+    "sarif": "scopelint.report.sarif",
+    "junit": "scopelint.report.junit",
+    "github": "scopelint.report.github",
+    "markdown": "scopelint.report.markdown",
+    "html": "scopelint.report.html",
+    "csv": "scopelint.report.csv_format",
 }
+# Formats that lay out the audit view (CheckReport.audit); markdown shows it when present, a summary otherwise.
+AUDIT_FORMATS = frozenset({"html", "csv"})
 
 
 @dataclass
@@ -23,6 +35,8 @@ class CheckReport:
     findings: list[Finding]
     meta: dict = field(default_factory=dict)
     color: bool = False
+    fail_level: str = "error"
+    audit: Audit | None = None
 
 
 def formats() -> list[str]:

@@ -1,0 +1,166 @@
+"""The audit view of a checked run: per project the evidence chain of every required permission, what the
+registration holds and how privileged it is, findings and exceptions; then a ranking across projects.
+
+Engine-side: it works things out from the results so that the audit reporters (HTML, Markdown, CSV) only lay
+them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scopelint.catalog import Catalog, Permission
+from scopelint.compare import ExceptionStatus, Need, Result
+from scopelint.findings import SEVERITIES, Finding
+from scopelint.lattice import Lattice
+from scopelint.report import CheckReport
+
+_GRANT_KINDS = ("excess", "broader", "wrong-type")
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """Why a permission is required: an activity (manifest line), the Graph calls it makes, and the source."""
+
+    activity: str
+    activity_class: str | None
+    line: int
+    operations: tuple[str, ...]
+    provenance: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class PermissionRow:
+    """A permission with what the catalog says of it and its standing in this project."""
+
+    permission: Permission
+    id: str | None
+    title: str
+    admin_consent: bool
+    privilege: int | None
+    status: str
+    needed_by: tuple[EvidenceLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    """One `accept:` entry with its review data and what became of it (active, expired, stale)."""
+
+    permission: str
+    type: str | None
+    kind: str | None
+    activity: str | None
+    reason: str
+    owner: str | None
+    ticket: str | None
+    expires: str | None
+    status: str
+    matched: int
+    line: int
+
+
+@dataclass(frozen=True)
+class ProjectAudit:
+    """Everything the audit report shows for one manifest."""
+
+    manifest: str
+    name: str
+    auth: str
+    registration: str | None
+    app: str | None
+    required: tuple[PermissionRow, ...]
+    granted: tuple[PermissionRow, ...]
+    admin_consent: tuple[PermissionRow, ...]
+    findings: tuple[Finding, ...]
+    accepted: tuple[Finding, ...]
+    exceptions: tuple[ExceptionRow, ...]
+    counts: dict[str, int]
+    held_count: int
+    held_admin_consent: int
+    highest_privilege: int | None
+    highest: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The projects in run order, the same projects most privileged first, and files that could not be read."""
+
+    projects: tuple[ProjectAudit, ...]
+    ranking: tuple[ProjectAudit, ...]
+    unreadable: tuple[Finding, ...]
+    meta: dict
+
+
+def build_audit(report: CheckReport, catalog: Catalog, lattice: Lattice) -> Audit:
+    """Audit data for every result of a run."""
+    projects = tuple(_project(r, catalog, lattice) for r in report.results)
+    ranking = tuple(sorted(projects, key=_privilege_key))
+    described = {p.manifest for p in projects}
+    unreadable = tuple(f for f in report.findings if (f.manifest or f.file) not in described)
+    return Audit(projects, ranking, unreadable, report.meta)
+
+
+def _privilege_key(p: ProjectAudit) -> tuple:
+    return (-(p.highest_privilege or 0), -p.held_admin_consent, -p.held_count, p.name.lower(), p.manifest)
+
+
+def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit:
+    m, reg = result.manifest, result.registration
+    held = set(reg.granted("delegated") | reg.granted("application")) if reg else set()
+    required = []
+    for p in result.minimal:
+        if reg is None:
+            status = "not checked"
+        elif p in held:
+            status = "granted"
+        else:
+            cover = sorted((h for h in held if lattice.covers(h, p)), key=lattice.rank)
+            status = f"covered by {cover[0].name}" if cover else "missing"
+        links = tuple(_link(n) for n in result.needed_by.get(p, []))
+        required.append(_row(p, catalog, status, links))
+    by_grant = {(f.permission_type, f.permission): f for f in result.findings if f.kind in _GRANT_KINDS}
+    granted = []
+    for p in sorted(held):
+        f = by_grant.get((p.type, p.name))
+        status = "needed" if f is None else f.kind + (" (accepted)" if f.suppressed_by else "")
+        granted.append(_row(p, catalog, status))
+    held_rows = granted if reg else required
+    levels = [r.privilege for r in held_rows if r.privilege is not None]
+    top = max(levels) if levels else None
+    active = tuple(f for f in result.findings if f.suppressed_by is None)
+    return ProjectAudit(
+        manifest=m.path,
+        name=m.name,
+        auth=m.auth,
+        registration=reg.path if reg else None,
+        app=(reg.display_name or reg.app_id) if reg else None,
+        required=tuple(required),
+        granted=tuple(granted),
+        admin_consent=tuple(r for r in required if r.admin_consent),
+        findings=active,
+        accepted=tuple(f for f in result.findings if f.suppressed_by is not None),
+        exceptions=tuple(_exception(s) for s in result.exceptions),
+        counts={s: sum(1 for f in active if f.severity == s) for s in SEVERITIES},
+        held_count=len(held_rows),
+        held_admin_consent=sum(1 for r in held_rows if r.admin_consent),
+        highest_privilege=top,
+        highest=tuple(r.permission.name for r in held_rows if top is not None and r.privilege == top),
+    )
+
+
+def _row(p: Permission, catalog: Catalog, status: str, links: tuple[EvidenceLink, ...] = ()) -> PermissionRow:
+    info = catalog.get(p.type, p.name)
+    return PermissionRow(p, info.id if info else None, info.title if info else "", bool(info and info.admin_consent),
+                         info.privilege if info else None, status, links)
+
+
+def _link(need: Need) -> EvidenceLink:
+    return EvidenceLink(need.label, need.rule.cls if need.rule else None, need.line, need.operations,
+                        need.provenance, need.source)
+
+
+def _exception(status: ExceptionStatus) -> ExceptionRow:
+    a = status.accept
+    return ExceptionRow(a.permission, a.type, a.kind, a.activity, a.reason, a.owner, a.ticket,
+                        a.expires.isoformat() if a.expires else None, status.status, status.matched, a.line)

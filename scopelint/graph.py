@@ -1,0 +1,629 @@
+"""Live reads of app registrations from Microsoft Graph through msgraph-sdk (the optional `graph` extra).
+
+msgraph-sdk, azure-identity and httpx are imported only inside this module's functions, so no other command pays
+for them and a missing extra is one line (exit 2). Every failure leaves as ExternalError (exit 3) in one line that
+never holds a token; an application id that does not exist is an InputError (the id is the user's). Retries (429,
+503, 504, honouring Retry-After) are bounded in count and in total time; paging is guarded against loops and
+against links to another host (the token must never travel there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from scopelint import __version__
+from scopelint.catalog import GRAPH_APP_ID, Catalog
+from scopelint.errors import ExternalError, InputError
+from scopelint.snapshot import ADMIN_CONSENT, APP_ROLE, USER_CONSENT, Consent, RequestedAccess, Snapshot
+
+INSTALL_HINT = "live mode needs msgraph-sdk and azure-identity: pip install 'scopelint[graph]'"
+DEFAULT_GRAPH_URL = "https://graph.microsoft.com"
+GRAPH_URL_ENV = "SCOPELINT_GRAPH_URL"
+API_VERSION = "v1.0"
+READ_APPS = "Application.Read.All"
+READ_GRANTS = "Directory.Read.All or DelegatedPermissionGrant.Read.All"
+RETRY_STATUSES = frozenset({429, 503, 504})
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
+_NO_PERMISSION_ROLE = "00000000-0000-0000-0000-000000000000"
+_APP_FIELDS = ["id", "appId", "displayName", "requiredResourceAccess"]
+_SDK_LOGGERS = ("azure", "httpx", "httpcore", "hpack", "h2", "kiota_http", "kiota_abstractions",
+                "kiota_authentication_azure", "kiota_serialization_json", "msgraph", "msgraph_core", "msal")
+
+
+class Secret:
+    """A bearer token that never prints: repr and str are placeholders, `reveal()` is the only way in."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How to reach Graph: endpoint root (without /v1.0), tenant, credential, and the robustness bounds."""
+
+    graph_url: str = DEFAULT_GRAPH_URL
+    tenant: str | None = None
+    token: Secret | None = field(default=None, repr=False)
+    token_env: str | None = None
+    timeout: float = 30.0
+    max_retries: int = 4
+    retry_budget: float = 60.0
+    max_pages: int = 500
+    concurrency: int = 4
+    show_users: bool = False
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.graph_url}/{API_VERSION}"
+
+
+def require_sdk() -> None:
+    """InputError (exit 2) with the install line when the `graph` extra is missing."""
+    from importlib.util import find_spec
+
+    try:
+        missing = any(find_spec(m) is None for m in ("msgraph", "azure.identity", "kiota_authentication_azure"))
+    except (ImportError, ValueError):
+        missing = True
+    if missing:
+        raise InputError(INSTALL_HINT)
+
+
+def live_options(graph_url: str | None = None, tenant: str | None = None, token_env: str | None = None,
+                 timeout: float = 30.0, concurrency: int = 4, show_users: bool = False) -> LiveOptions:
+    """Validated live options; the endpoint is the option, else $SCOPELINT_GRAPH_URL, else the global cloud."""
+    require_sdk()
+    root = graph_root(graph_url or os.environ.get(GRAPH_URL_ENV) or DEFAULT_GRAPH_URL,
+                      "--graph-url" if graph_url else GRAPH_URL_ENV)
+    if tenant is not None and not _TENANT.match(tenant.strip()):
+        raise InputError("--tenant must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com")
+    token = _token_from_env(token_env) if token_env else None
+    return LiveOptions(graph_url=root, tenant=tenant.strip() if tenant else None, token=token, token_env=token_env,
+                       timeout=timeout, concurrency=concurrency, show_users=show_users)
+
+
+def graph_root(url: str, origin: str) -> str:
+    """The endpoint root: https (http only on loopback, for tests), no credentials, query or /v1.0 suffix."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
+        raise InputError(f"{origin} must be a URL such as https://graph.microsoft.com, got {url!r}")
+    if parts.scheme == "http" and host not in _LOOPBACK:
+        raise InputError(f"{origin} must use https (plain http only for 127.0.0.1 or localhost)")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise InputError(f"{origin} must be a plain endpoint root (no user, query or fragment)")
+    path = parts.path.rstrip("/")
+    if path.lower().endswith("/" + API_VERSION):
+        path = path[: -len(API_VERSION) - 1]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def check_app_id(app_id: str, origin: str = "APP_ID") -> str:
+    """An application (client) id must be a GUID; anything else is refused before any request."""
+    if not _GUID.match(app_id.strip()):
+        raise InputError(f"{origin} must be an application (client) id, a GUID, got {app_id!r}")
+    return app_id.strip().lower()
+
+
+def _token_from_env(var: str) -> Secret:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        raise InputError(f"environment variable {var} is empty or not set; expected a Microsoft Graph bearer "
+                         "token (az account get-access-token --resource-type ms-graph --query accessToken -o tsv)")
+    if raw.startswith("{"):
+        try:
+            raw = str(json.loads(raw).get("accessToken") or "").strip()
+        except (ValueError, AttributeError):
+            raw = ""
+    if raw.lower().startswith("bearer "):
+        raw = raw[7:].strip()
+    if not raw or any(c.isspace() or not c.isprintable() or ord(c) > 126 for c in raw):
+        raise InputError(f"environment variable {var} does not hold a bearer token")
+    return Secret(raw)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# entry points (synchronous; each runs one event loop with one client)
+
+def fetch_snapshot(app_id: str, opts: LiveOptions, catalog: Catalog) -> Snapshot:
+    """Read one application, its service principal, grants and role assignments."""
+    app_id = check_app_id(app_id)
+    return _run(opts, catalog, lambda g: g.snapshot(app_id))
+
+
+def fetch_snapshots(app_ids: list[str] | None, opts: LiveOptions, catalog: Catalog,
+                    progress: Callable[[int, int, str], None] | None = None) -> list[Snapshot]:
+    """Many applications (all of the tenant's when `app_ids` is None), at most `opts.concurrency` at a time."""
+    ids = [check_app_id(a, "--app-id") for a in app_ids] if app_ids is not None else None
+    return _run(opts, catalog, lambda g: g.snapshots(ids, progress))
+
+
+def fetch_graph_permissions(opts: LiveOptions, catalog: Catalog) -> dict[str, Any]:
+    """The tenant's Microsoft Graph service principal as an export (oauth2PermissionScopes, appRoles)."""
+    return _run(opts, catalog, lambda g: g.graph_export())
+
+
+def _run(opts: LiveOptions, catalog: Catalog, work: Callable[[_Graph], Awaitable[Any]]) -> Any:
+    _quiet_sdk_logs()
+
+    async def main() -> Any:
+        async with _Graph(opts, catalog) as graph:
+            return await work(graph)
+
+    return asyncio.run(main())
+
+
+def _quiet_sdk_logs() -> None:
+    """SDK, identity and HTTP loggers stay silent: their records could carry request details."""
+    for name in _SDK_LOGGERS:
+        log = logging.getLogger(name)
+        log.setLevel(logging.CRITICAL + 1)
+        log.propagate = False
+        if not log.handlers:
+            log.addHandler(logging.NullHandler())
+
+
+class LiveLoader:
+    """`registration_loader` for Session.check: reads each (client_id, tenant) once per run."""
+
+    def __init__(self, opts: LiveOptions, catalog: Catalog, announce: Callable[[str], None]) -> None:
+        self.opts = opts
+        self.catalog = catalog
+        self.announce = announce
+        self._seen: dict[tuple[str, str | None], Any] = {}
+
+    def __call__(self, live: Any) -> Any:
+        from dataclasses import replace
+
+        from scopelint.snapshot import registration_of
+
+        tenant = live.tenant or self.opts.tenant
+        key = (check_app_id(live.client_id, "client_id"), tenant)
+        if key not in self._seen:
+            self.announce(f"reading app registration {key[0]} live from {self.opts.base_url}"
+                          + (f" (tenant {tenant})" if tenant else ""))
+            snap = fetch_snapshot(key[0], replace(self.opts, tenant=tenant), self.catalog)
+            self._seen[key] = registration_of(snap, self.catalog, live_name(snap.app_id))
+        return self._seen[key]
+
+
+def live_name(app_id: str) -> str:
+    """How a live registration is named in findings (there is no file)."""
+    return f"graph:{app_id}"
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# credentials
+
+class _BearerToken:
+    """azure.core TokenCredential over a token the user fetched (--token-env); it cannot refresh."""
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(self._token.reveal(), int(time.time()) + 3600)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def __repr__(self) -> str:
+        return "_BearerToken(***)"
+
+
+class _CachedCredential:
+    """Keeps tokens until five minutes before expiry: the SDK asks for one on every request."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._tokens: dict[tuple, Any] = {}
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        key = (scopes, kwargs.get("tenant_id"), kwargs.get("claims"))
+        token = self._tokens.get(key)
+        if token is None or token.expires_on - 300 < time.time():
+            token = self._inner.get_token(*scopes, **kwargs)
+            self._tokens[key] = token
+        return token
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def __repr__(self) -> str:
+        return f"_CachedCredential({type(self._inner).__name__})"
+
+
+def _credential(opts: LiveOptions) -> Any:
+    if opts.token is not None:
+        return _BearerToken(opts.token)
+    from azure.identity import DefaultAzureCredential
+
+    allowed = [opts.tenant] if opts.tenant else []
+    return _CachedCredential(DefaultAzureCredential(additionally_allowed_tenants=allowed))
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# transport
+
+def _retry_middleware(opts: LiveOptions) -> Any:
+    """A kiota middleware retrying 429/503/504: Retry-After honoured, at most `max_retries` times and only while
+    the wait fits in `retry_budget` seconds in total (kiota's own handler waits as long as the server asks)."""
+    from kiota_http.middleware import BaseMiddleware
+
+    class RetryBounded(BaseMiddleware):
+        async def send(self, request: Any, transport: Any) -> Any:
+            start = time.monotonic()
+            attempt = 0
+            while True:
+                response = await super().send(request, transport)
+                if response.status_code not in RETRY_STATUSES or attempt >= opts.max_retries:
+                    return response
+                delay = _retry_after(response.headers.get("retry-after"))
+                if delay is None:
+                    delay = min(2.0 ** attempt, 30.0)
+                if time.monotonic() - start + delay > opts.retry_budget:
+                    return response
+                await response.aclose()
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    return RetryBounded()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _request_config(builder: Any, **params: Any) -> Any:
+    """The SDK's RequestConfiguration with the builder's own GET query-parameter class ($select, $filter, $top)."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    query = next(v for k, v in vars(type(builder)).items() if k.endswith("GetQueryParameters"))
+    return RequestConfiguration(query_parameters=query(**params))
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# the reader
+
+class _Graph:
+    """One msgraph-sdk client for one run: credential, bounded retries, error translation, guarded paging."""
+
+    def __init__(self, opts: LiveOptions, catalog: Catalog) -> None:
+        self.opts = opts
+        self.catalog = catalog
+        self._graph_sp: Any = None
+        self._graph_sp_lock = asyncio.Lock()
+        self._resources: dict[str, tuple[str | None, str | None]] = {}
+
+    async def __aenter__(self) -> _Graph:
+        try:
+            import httpx
+            from kiota_authentication_azure.azure_identity_authentication_provider import (
+                AzureIdentityAuthenticationProvider,
+            )
+            from kiota_http.middleware import ParametersNameDecodingHandler, UserAgentHandler
+            from msgraph import GraphRequestAdapter, GraphServiceClient
+            from msgraph_core import GraphClientFactory
+            from msgraph_core.middleware import GraphTelemetryHandler
+        except ImportError:
+            raise InputError(INSTALL_HINT) from None
+        parts = urlsplit(self.opts.graph_url)
+        self.credential = _credential(self.opts)
+        auth = AzureIdentityAuthenticationProvider(
+            self.credential,
+            options={"tenant_id": self.opts.tenant} if self.opts.tenant and self.opts.token is None else None,
+            scopes=[f"{parts.scheme}://{parts.hostname}/.default"],
+            allowed_hosts=[parts.hostname or ""],
+        )
+        timeout = httpx.Timeout(self.opts.timeout, connect=min(10.0, self.opts.timeout))
+        middleware = [_retry_middleware(self.opts), ParametersNameDecodingHandler(), UserAgentHandler(),
+                      GraphTelemetryHandler()]
+        self.http = GraphClientFactory.create_with_custom_middleware(
+            middleware, client=httpx.AsyncClient(timeout=timeout, follow_redirects=False))
+        adapter = GraphRequestAdapter(auth, client=self.http)
+        adapter.base_url = self.opts.base_url
+        self.client = GraphServiceClient(request_adapter=adapter)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+        self.credential.close()
+
+    # requests ------------------------------------------------------------------------------------------------
+    async def _send(self, what: str, need: str, request: Awaitable[Any], missing_ok: bool = False) -> Any:
+        """Await one SDK request; every failure becomes one secret-free line (or None for a 404 when allowed)."""
+        import httpx
+        from azure.core.exceptions import ClientAuthenticationError
+        from kiota_abstractions.api_error import APIError
+
+        try:
+            return await request
+        except APIError as exc:
+            if exc.response_status_code == 404 and missing_ok:
+                return None
+            raise ExternalError(self._explain(exc, what, need)) from None
+        except ClientAuthenticationError:
+            raise ExternalError(
+                "no Microsoft Graph token from DefaultAzureCredential (environment, managed identity, Azure CLI, "
+                "...): run 'az login', set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or pass "
+                f"--token-env VAR; the reader needs {need}") from None
+        except httpx.TimeoutException:
+            raise ExternalError(f"Microsoft Graph did not answer within {self.opts.timeout:g} s while {what}") from None
+        except httpx.HTTPError as exc:
+            raise ExternalError(f"cannot reach Microsoft Graph at {self.opts.graph_url} while {what} "
+                                f"({type(exc).__name__})") from None
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise ExternalError(f"Microsoft Graph sent a response scopelint cannot read while {what} "
+                                f"({type(exc).__name__})") from None
+
+    def _explain(self, exc: Any, what: str, need: str) -> str:
+        status = exc.response_status_code
+        error = getattr(exc, "error", None)
+        code = getattr(error, "code", None)
+        detail = f" {self._clean(code)}" if code else ""
+        if status == 401:
+            return (f"Microsoft Graph rejected the credentials (401{detail}) while {what}: the token is missing, "
+                    f"expired or not for Microsoft Graph; the reader needs {need}")
+        if status == 403:
+            return f"Microsoft Graph denied access (403{detail}) while {what}: the reader needs {need}"
+        if status in RETRY_STATUSES:
+            return (f"Microsoft Graph is throttling or unavailable ({status}) while {what}, still after retrying "
+                    f"(at most {self.opts.max_retries} times within {self.opts.retry_budget:g} s); try again later")
+        message = getattr(error, "message", None)
+        return f"Microsoft Graph answered {status}{detail} while {what}" + (
+            f": {self._clean(message)}" if message else "")
+
+    def _clean(self, text: Any) -> str:
+        """Server text made safe for one line: no token, no line breaks, bounded length."""
+        text = " ".join(str(text).split())
+        if self.opts.token is not None:
+            text = text.replace(self.opts.token.reveal(), "***")
+        return text[:200]
+
+    async def _pages(self, what: str, need: str, builder: Any, first: Awaitable[Any]) -> list[Any]:
+        """Every item of a collection, following @odata.nextLink on the same host, without loops, bounded."""
+        page = await self._send(what, need, first)
+        items = list(page.value or []) if page is not None else []
+        seen: set[str] = set()
+        while page is not None and page.odata_next_link:
+            link = page.odata_next_link
+            if link in seen:
+                raise ExternalError(f"Microsoft Graph sent the same @odata.nextLink twice while {what}: a paging "
+                                    "loop, stopped")
+            if len(seen) >= self.opts.max_pages:
+                raise ExternalError(f"more than {self.opts.max_pages} pages while {what}: stopped")
+            mine, theirs = urlsplit(self.opts.graph_url), urlsplit(link)
+            if (theirs.scheme, theirs.netloc.lower()) != (mine.scheme, mine.netloc.lower()):
+                raise ExternalError(f"Microsoft Graph sent an @odata.nextLink to another host while {what}: "
+                                    "not followed")
+            seen.add(link)
+            page = await self._send(what, need, builder.with_url(link).get())
+            items.extend(page.value or [] if page is not None else [])
+        return items
+
+    # reads ---------------------------------------------------------------------------------------------------
+    async def graph_service_principal(self) -> Any:
+        """The tenant's Microsoft Graph service principal (object id, scopes, roles), read once per run."""
+        async with self._graph_sp_lock:
+            if self._graph_sp is None:
+                builder = self.client.service_principals_with_app_id(GRAPH_APP_ID)
+                cfg = _request_config(builder, select=["id", "appId", "oauth2PermissionScopes", "appRoles"])
+                sp = await self._send("reading the Microsoft Graph service principal", READ_APPS,
+                                      builder.get(request_configuration=cfg), missing_ok=True)
+                self._graph_sp = sp if sp is not None else False
+                if sp is not None and sp.id:
+                    self._resources[str(sp.id).lower()] = (GRAPH_APP_ID, "Microsoft Graph")
+        return self._graph_sp or None
+
+    async def graph_export(self) -> dict[str, Any]:
+        sp = await self.graph_service_principal()
+        if sp is None:
+            raise ExternalError("the tenant has no Microsoft Graph service principal to read permissions from")
+        return {
+            "appId": GRAPH_APP_ID,
+            "oauth2PermissionScopes": [
+                {"id": str(s.id), "value": s.value, "type": s.type, "isEnabled": s.is_enabled,
+                 "adminConsentDisplayName": s.admin_consent_display_name}
+                for s in sp.oauth2_permission_scopes or [] if s.id and s.value
+            ],
+            "appRoles": [
+                {"id": str(r.id), "value": r.value, "isEnabled": r.is_enabled, "displayName": r.display_name}
+                for r in sp.app_roles or []
+                if r.id and r.value and (not r.allowed_member_types or "Application" in r.allowed_member_types)
+            ],
+        }
+
+    async def snapshots(self, app_ids: list[str] | None,
+                        progress: Callable[[int, int, str], None] | None) -> list[Snapshot]:
+        if app_ids is None:
+            builder = self.client.applications
+            cfg = _request_config(builder, select=_APP_FIELDS, top=999)
+            apps = await self._pages("listing the applications", READ_APPS, builder,
+                                     builder.get(request_configuration=cfg))
+            todo = sorted(((str(a.app_id).lower(), a) for a in apps if a.app_id), key=lambda t: t[0])
+        else:
+            todo = [(a, None) for a in dict.fromkeys(app_ids)]
+        gate = asyncio.Semaphore(max(1, self.opts.concurrency))
+        done = [0]
+
+        async def one(app_id: str, app: Any) -> Snapshot:
+            async with gate:
+                snap = await self.snapshot(app_id, app)
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], len(todo), snap.display_name or app_id)
+            return snap
+
+        return list(await asyncio.gather(*(one(a, app) for a, app in todo)))
+
+    async def snapshot(self, app_id: str, app: Any = None) -> Snapshot:
+        if app is None:
+            builder = self.client.applications_with_app_id(app_id)
+            app = await self._send("reading the application", READ_APPS,
+                                   builder.get(request_configuration=_request_config(builder, select=_APP_FIELDS)),
+                                   missing_ok=True)
+            if app is None:
+                where = f" {self.opts.tenant}" if self.opts.tenant else ""
+                raise InputError(f"no application with appId {app_id} in the tenant{where}: give the Application "
+                                 "(client) ID from the app registration's overview page")
+        if app.required_resource_access is None:
+            raise ExternalError(f"Microsoft Graph returned application {app_id} without requiredResourceAccess")
+        builder = self.client.service_principals_with_app_id(app_id)
+        cfg = _request_config(builder, select=["id", "appId", "displayName", "appOwnerOrganizationId"])
+        sp = await self._send("reading the app's service principal", READ_APPS,
+                              builder.get(request_configuration=cfg), missing_ok=True)
+        graph_sp = await self.graph_service_principal()
+        names = _Names(graph_sp, self.catalog)
+        requested = tuple(
+            RequestedAccess(str(block.resource_app_id).lower(), str(entry.type), str(entry.id).lower(),
+                            names.value(str(entry.type), str(entry.id))
+                            if str(block.resource_app_id).lower() == GRAPH_APP_ID else None)
+            for block in app.required_resource_access if block.resource_app_id
+            for entry in block.resource_access or [] if entry.id is not None and entry.type
+        )
+        consented: tuple[Consent, ...] = ()
+        sp_id = None
+        if sp is not None:
+            sp_id = str(sp.id or "").lower()
+            if not _GUID.match(sp_id):
+                raise ExternalError(f"Microsoft Graph returned a service principal for {app_id} without a valid id")
+            consented = await self._consents(sp_id, names)
+        tenant = self.opts.tenant
+        if sp is not None and sp.app_owner_organization_id is not None:
+            tenant = str(sp.app_owner_organization_id).lower()
+        return Snapshot(
+            app_id=str(app.app_id or app_id).lower(),
+            object_id=str(app.id) if app.id else None,
+            display_name=app.display_name,
+            tenant=tenant,
+            service_principal_id=sp_id,
+            requested=requested,
+            consented=consented,
+            graph=self.opts.base_url,
+            fetched=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            tool_version=__version__,
+        )
+
+    async def _consents(self, sp_id: str, names: _Names) -> tuple[Consent, ...]:
+        grants_builder = self.client.oauth2_permission_grants
+        cfg = _request_config(grants_builder, filter=f"clientId eq '{sp_id}'")
+        grants = await self._pages("reading the delegated permission grants", READ_GRANTS, grants_builder,
+                                   grants_builder.get(request_configuration=cfg))
+        roles_builder = self.client.service_principals.by_service_principal_id(sp_id).app_role_assignments
+        roles = await self._pages("reading the app role assignments", READ_APPS, roles_builder, roles_builder.get())
+        out: list[Consent] = []
+        per_user: dict[tuple[str | None, str], set[str]] = {}
+        for grant in grants:
+            resource = await self._resource_app(grant.resource_id)
+            for scope in (grant.scope or "").split():
+                if grant.consent_type == ADMIN_CONSENT:
+                    out.append(Consent(resource, "Scope", names.guid("Scope", scope, resource), names.name(
+                        "Scope", scope, resource), ADMIN_CONSENT))
+                elif grant.consent_type == USER_CONSENT and grant.principal_id:
+                    per_user.setdefault((resource, scope), set()).add(str(grant.principal_id).lower())
+        for (resource, scope), users in per_user.items():
+            out.append(Consent(resource, "Scope", names.guid("Scope", scope, resource), names.name(
+                "Scope", scope, resource), USER_CONSENT, users=len(users),
+                principals=tuple(sorted(users)) if self.opts.show_users else ()))
+        for role in roles:
+            role_id = str(role.app_role_id or "").lower()
+            if not role_id or role_id == _NO_PERMISSION_ROLE:
+                continue
+            resource = await self._resource_app(role.resource_id)
+            value = names.value("Role", role_id) if resource == GRAPH_APP_ID else None
+            out.append(Consent(resource, "Role", role_id, value, APP_ROLE))
+        return tuple(dict.fromkeys(out))
+
+    async def _resource_app(self, resource_id: Any) -> str | None:
+        """The appId of a grant's resource service principal (Graph's is known; others read once, cached)."""
+        key = str(resource_id or "").lower()
+        if not _GUID.match(key):
+            return None
+        if key not in self._resources:
+            builder = self.client.service_principals.by_service_principal_id(key)
+            cfg = _request_config(builder, select=["id", "appId", "displayName"])
+            sp = await self._send("reading a granted resource's service principal", READ_APPS,
+                                  builder.get(request_configuration=cfg), missing_ok=True)
+            app = str(sp.app_id).lower() if sp is not None and sp.app_id else None
+            self._resources[key] = (app, sp.display_name if sp is not None else None)
+        return self._resources[key][0]
+
+
+class _Names:
+    """Graph permission GUID <-> name: the tenant's Graph service principal first, the bundled catalog second."""
+
+    _TYPES = {"Scope": "delegated", "Role": "application"}
+
+    def __init__(self, graph_sp: Any, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_id: dict[tuple[str, str], str] = {}
+        self.by_name: dict[tuple[str, str], str] = {}
+        if graph_sp is not None:
+            for s in graph_sp.oauth2_permission_scopes or []:
+                self._add("Scope", s.id, s.value)
+            for r in graph_sp.app_roles or []:
+                self._add("Role", r.id, r.value)
+
+    def _add(self, kind: str, guid: Any, value: str | None) -> None:
+        if guid is not None and value:
+            self.by_id[(kind, str(guid).lower())] = value
+            self.by_name[(kind, value.lower())] = str(guid).lower()
+
+    def value(self, kind: str, guid: str) -> str | None:
+        guid = guid.lower()
+        if (kind, guid) in self.by_id:
+            return self.by_id[(kind, guid)]
+        ptype = self._TYPES.get(kind)
+        info = self.catalog.by_id(ptype, guid) if ptype else None
+        return info.permission.name if info else None
+
+    def guid(self, kind: str, name: str, resource: str | None) -> str | None:
+        if resource != GRAPH_APP_ID:
+            return None
+        if (kind, name.lower()) in self.by_name:
+            return self.by_name[(kind, name.lower())]
+        info = self.catalog.get(self._TYPES[kind], name)
+        return info.id if info else None
+
+    def name(self, kind: str, name: str, resource: str | None) -> str:
+        """Tenant or catalog casing for Graph names; other resources as given."""
+        guid = self.guid(kind, name, resource)
+        return (self.value(kind, guid) if guid else None) or name
