@@ -63,6 +63,30 @@ def main() -> None:
     """Check the Microsoft Graph permissions of Microsoft 365 automations against their app registration."""
 
 
+def _live_options(func):
+    """--tenant, --token-env, --graph-url and --timeout, shared by the commands that read the tenant."""
+    options = [
+        click.option("--tenant", help="Tenant id or domain (default: the credential's home tenant)."),
+        click.option("--token-env", metavar="VAR",
+                     help="Take a Graph bearer token from this environment variable "
+                          "(default: DefaultAzureCredential)."),
+        click.option("--graph-url", metavar="URL",
+                     help="Graph endpoint root, /v1.0 is appended (default: $SCOPELINT_GRAPH_URL or "
+                          "https://graph.microsoft.com)."),
+        click.option("--timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True,
+                     help="Seconds to wait for each Graph response."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _live_settings(tenant, token_env, graph_url, timeout, **extra):
+    from scopelint.graph import live_options
+
+    return live_options(graph_url=graph_url, tenant=tenant, token_env=token_env, timeout=timeout, **extra)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--registration", "-r", type=click.Path(), help="App registration file (overrides the manifest).")
@@ -71,17 +95,23 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-def check(paths, registration, formats, outputs, strict, fail_level, rule_paths) -> None:
+@click.option("--live", is_flag=True, help="Read registrations and consent live from Microsoft Graph.")
+@click.option("--app-id", help="With --live: check every manifest against this application (client) id.")
+@_live_options
+def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, tenant, token_env,
+          graph_url, timeout) -> None:
     """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
     from scopelint.session import Session, find_manifests
 
     targets = _output_targets(formats, outputs)
     session = Session(rule_paths=[Path(p) for p in rule_paths])
     _announce(session.announcements)
+    override, loader = _registration_source(session, registration, live, app_id,
+                                            (tenant, token_env, graph_url, timeout))
     manifests = find_manifests(paths or ["."])
     if not manifests:
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    report = session.check(manifests, Path(registration) if registration else None)
+    report = session.check(manifests, override, loader)
     input_errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in input_errors:
         click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
@@ -89,6 +119,23 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths)
     _emit(report, targets)
     level = fail_level or ("warning" if strict else "error")
     sys.exit(exit_code(report.findings, level, input_error=bool(input_errors)))
+
+
+def _registration_source(session, registration, live, app_id, live_args):
+    """What Session.check reads registrations from: a file, one live app for all, or live where manifests ask."""
+    if not live:
+        if app_id or any(live_args[:3]):
+            raise click.UsageError("--app-id, --tenant, --token-env and --graph-url read the tenant: add --live")
+        return (Path(registration) if registration else None), None
+    if registration:
+        raise click.UsageError("--registration reads a file and --live reads the tenant: give one of them")
+    from scopelint.graph import LiveLoader, check_app_id
+    from scopelint.manifest import LiveRegistration
+
+    opts = _live_settings(*live_args)
+    loader = LiveLoader(opts, session.catalog, lambda line: _announce([line]))
+    override = LiveRegistration(check_app_id(app_id, "--app-id"), opts.tenant) if app_id else None
+    return override, loader
 
 
 def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -211,21 +258,32 @@ def catalog_info() -> None:
 
 
 @catalog.command("refresh")
-@click.option("--from", "source", type=click.Path(), required=True,
+@click.option("--from", "source", type=click.Path(),
               help="Graph service-principal export (JSON with oauth2PermissionScopes and appRoles).")
+@click.option("--live", is_flag=True, help="Read the tenant's Microsoft Graph service principal instead of --from.")
 @click.option("--paths", type=click.Path(), help="Microsoft's permissions.json (privilege levels, operations).")
 @click.option("--output", "-o", type=click.Path(), help="Folder to write to (default: the user cache).")
-def catalog_refresh(source, paths, output) -> None:
+@_live_options
+def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, timeout) -> None:
     """Refresh the permission catalog (and, with --paths, the operation index) from Microsoft's data."""
     from scopelint.catalog import user_cache_dir
     from scopelint.databuild import catalog_from_export, operations_from_paths
     from scopelint.fileio import write_atomic
     from scopelint.yamlio import Limits, load_json
 
+    if bool(source) == live:
+        raise click.UsageError("give --from FILE or --live (one of them)")
     big = Limits(max_bytes=64 * 1024 * 1024)
-    export = load_json(source, big)
     paths_doc = load_json(paths, big) if paths else None
-    doc = catalog_from_export(export, paths_doc, source)
+    if live:
+        from scopelint.graph import catalog_from_tenant
+
+        opts = _live_settings(tenant, token_env, graph_url, timeout)
+        _announce([f"reading the permission catalog live from the tenant's Microsoft Graph service principal "
+                   f"({opts.base_url})"])
+        doc = catalog_from_tenant(opts, paths_doc, paths)
+    else:
+        doc = catalog_from_export(load_json(source, big), paths_doc, source)
     folder = Path(output) if output else user_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")
@@ -236,3 +294,72 @@ def catalog_refresh(source, paths, output) -> None:
         written.append(str(folder / "operations.json"))
     click.echo(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
                f"{len(doc['application'])} application permissions")
+
+
+@main.command()
+@click.argument("app_id")
+@click.option("--output", "-o", type=click.Path(), help="Write the snapshot to FILE (default: standard output).")
+@click.option("--show-users", is_flag=True, help="Record the object ids of users who consented (personal data).")
+@_live_options
+def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> None:
+    """Read an app registration and its consent live from Microsoft Graph into a snapshot for offline checks."""
+    from scopelint.catalog import load_catalog
+    from scopelint.fileio import write_atomic
+    from scopelint.graph import check_app_id, fetch_snapshot
+    from scopelint.snapshot import dumps, summary
+
+    app_id = check_app_id(app_id)
+    opts = _live_settings(tenant, token_env, graph_url, timeout, show_users=show_users)
+    _announce([f"reading app registration {app_id} live from {opts.base_url}"])
+    snap = fetch_snapshot(app_id, opts, load_catalog())
+    if output is None:
+        click.echo(dumps(snap), nl=False)
+        return
+    write_atomic(output, dumps(snap))
+    click.echo(f"wrote {output}: {summary(snap)}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--live", is_flag=True, help="Read the tenant (required: the audit has no offline source yet).")
+@click.option("--all-apps", is_flag=True, help="Audit every app registration of the tenant.")
+@click.option("--app-id", "app_ids", multiple=True, help="Audit this application (client) id (repeatable).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--output", "-o", type=click.Path(), help="Write the audit to FILE.")
+@click.option("--concurrency", type=click.IntRange(1, 16), default=4, show_default=True,
+              help="Applications read at the same time.")
+@click.option("--show-users", is_flag=True, help="Keep the object ids of users who consented (personal data).")
+@_live_options
+def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, tenant, token_env, graph_url,
+          timeout) -> None:
+    """Audit app registrations live: high-privilege and admin-consent permissions, unused requests (for apps a
+    manifest under PATHS names), and grants without a matching request."""
+    from scopelint.fileio import write_atomic
+    from scopelint.graph import fetch_snapshots
+    from scopelint.live_audit import audit_apps
+    from scopelint.report.live_audit import render
+    from scopelint.session import Session, find_manifests
+
+    if not live:
+        raise click.UsageError("audit reads the tenant: add --live")
+    if all_apps == bool(app_ids):
+        raise click.UsageError("give --all-apps or --app-id ID (repeatable), not both")
+    opts = _live_settings(tenant, token_env, graph_url, timeout, concurrency=concurrency, show_users=show_users)
+    session = Session()
+    _announce(session.announcements)
+    manifests = find_manifests(paths) if paths else []
+    what = "every app registration" if all_apps else f"{len(set(app_ids))} app registration(s)"
+    _announce([f"auditing {what} live from {opts.base_url}"])
+
+    def progress(done: int, total: int, label: str) -> None:
+        click.echo(f"scopelint: [{done}/{total}] {label}", err=True)
+
+    snaps = fetch_snapshots(None if all_apps else list(app_ids), opts, session.catalog, progress)
+    audits, notes = audit_apps(snaps, manifests, session)
+    _announce(notes)
+    text = render(audits, fmt)
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}: {len(audits)} app(s)")
+    else:
+        click.echo(text, nl=False)

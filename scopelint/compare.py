@@ -12,7 +12,7 @@ from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
 from scopelint.findings import Finding, lookup, make
 from scopelint.lattice import Lattice
 from scopelint.manifest import Accept, Manifest
-from scopelint.registration import Registration
+from scopelint.registration import Grant, Registration
 from scopelint.rules import Requirement, Rule, RuleBook
 
 SEARCH_BUDGET = 200_000
@@ -178,6 +178,8 @@ class Engine:
         result = Result(manifest, needs, minimal, used_by, findings, registration, ideal, needed_by)
         if registration is not None:
             findings.extend(self._against_registration(manifest, needs, minimal, ideal, registration))
+        if registration is not None and registration.consented is not None:
+            findings.extend(self._against_consent(manifest, needs, registration))
         accepted, result.exceptions = self._apply_accepts(manifest, findings)
         result.findings = sorted(accepted, key=Finding.sort_key)
         return result
@@ -266,6 +268,34 @@ class Engine:
                             reg.path, line=res.line, manifest=manifest.path))
         return out
 
+    def _against_consent(self, manifest: Manifest, needs: list[Need], reg: Registration) -> list[Finding]:
+        """Required-and-requested permissions no consent grant covers; grants the registration no longer asks for."""
+        ptype = manifest.auth
+        consented = {g.permission for g in reg.consented or ()}
+        lines = {g.permission: g.line for g in reg.requested}
+        needed: dict[Permission, set[str]] = {}
+        for need in needs:
+            _, using = self.choose(need, reg.granted(ptype))
+            for grant in using.values():
+                needed.setdefault(grant, set()).add(need.label)
+        out: list[Finding] = []
+        for perm in sorted(needed):
+            if any(self.lattice.covers(c, perm) for c in consented):
+                continue
+            subjects = sorted(needed[perm])
+            out.append(make("not-consented",
+                            f"{perm.name} is requested and needed by {', '.join(subjects)}, but no consent grant "
+                            "in the tenant covers it", reg.path, line=lines.get(perm), permission=perm.name,
+                            permission_type=ptype, activity=subjects[0] if len(subjects) == 1 else None,
+                            manifest=manifest.path, suggestion=f"grant admin consent for {perm.name}"))
+        for grant in stale_grants(reg):
+            perm = grant.permission
+            out.append(make("consented-not-requested",
+                            f"{perm.name} ({perm.type}) holds a grant ({grant.raw}) that the registration no longer "
+                            "requests", reg.path, line=grant.line, permission=perm.name, permission_type=perm.type,
+                            manifest=manifest.path, suggestion=f"revoke the grant for {perm.name}"))
+        return out
+
     def _evidence(self, need: Need) -> tuple[str, ...]:
         ev = []
         if need.rule is not None:
@@ -316,6 +346,14 @@ class Engine:
                 status = "active"
             statuses.append(ExceptionStatus(a, status, hits[id(a)]))
         return out, statuses
+
+
+def stale_grants(reg: Registration) -> list[Grant]:
+    """Consent grants for permissions the registration does not request (OIDC sign-in scopes aside)."""
+    requested = {g.permission for g in reg.requested}
+    return sorted((g for g in reg.consented or () if g.permission not in requested
+                   and g.permission.name.lower() not in OIDC_SCOPES),
+                  key=lambda g: (g.permission, g.raw))
 
 
 def _accept_matches(accept, finding: Finding) -> bool:

@@ -7,6 +7,7 @@ class InputError(Exception):
     """A file or argument the user gave cannot be used; reported as one line with file and line."""
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        message = " ".join(str(message).split())  # always one line, whatever the library said
         super().__init__(message)
         self.message = message
         self.file = file

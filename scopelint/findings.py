@@ -75,6 +75,9 @@ _CODES = [
 ]
 
 CODES: dict[str, Code] = {c.kind: c for c in _CODES}
+# Checks that compare against an app registration: they cannot run (and never report) without one.
+NEEDS_REGISTRATION = frozenset({"missing", "excess", "broader", "wrong-type", "not-consented",
+                                "consented-not-requested", "unknown-permission", "not-checked"})
 BY_ID: dict[str, Code] = {c.id: c for c in _CODES}
 
 

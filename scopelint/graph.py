@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scopelint import __version__
@@ -163,6 +163,27 @@ def fetch_snapshots(app_ids: list[str] | None, opts: LiveOptions, catalog: Catal
 def fetch_graph_permissions(opts: LiveOptions, catalog: Catalog) -> dict[str, Any]:
     """The tenant's Microsoft Graph service principal as an export (oauth2PermissionScopes, appRoles)."""
     return _run(opts, catalog, lambda g: g.graph_export())
+
+
+def catalog_from_tenant(opts: LiveOptions, paths_doc: Any | None, paths_name: str | None) -> dict[str, Any]:
+    """A catalog document from the tenant's Graph service principal. Without Microsoft's path document the
+    privilege levels are carried over from the catalog in use, so ranking by privilege keeps working."""
+    from scopelint.catalog import TYPES, load_catalog
+    from scopelint.databuild import catalog_from_export
+
+    current = load_catalog()
+    export = fetch_graph_permissions(opts, current)
+    doc = catalog_from_export(export, paths_doc, paths_name or opts.base_url)
+    tenant = f"tenant {opts.tenant}" if opts.tenant else "the signed-in tenant"
+    doc["source"] = f"Microsoft Graph service principal of {tenant} via {opts.base_url}"
+    doc["retrieved"] = dt.date.today().isoformat()
+    if paths_doc is None:
+        doc["privilege_source"] = f"carried over from the catalog in use ({current.origin}: {current.source})"
+        for ptype in TYPES:
+            for row in doc[ptype]:
+                info = current.get(ptype, row["value"])
+                row["privilege"] = info.privilege if info else None
+    return doc
 
 
 def _run(opts: LiveOptions, catalog: Catalog, work: Callable[[_Graph], Awaitable[Any]]) -> Any:
@@ -436,7 +457,7 @@ class _Graph:
                                     "not followed")
             seen.add(link)
             page = await self._send(what, need, builder.with_url(link).get())
-            items.extend(page.value or [] if page is not None else [])
+            items.extend(page.value or [])
         return items
 
     # reads ---------------------------------------------------------------------------------------------------
@@ -590,7 +611,7 @@ class _Graph:
 class _Names:
     """Graph permission GUID <-> name: the tenant's Graph service principal first, the bundled catalog second."""
 
-    _TYPES = {"Scope": "delegated", "Role": "application"}
+    _TYPES: ClassVar[dict[str, str]] = {"Scope": "delegated", "Role": "application"}
 
     def __init__(self, graph_sp: Any, catalog: Catalog) -> None:
         self.catalog = catalog

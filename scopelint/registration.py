@@ -14,7 +14,7 @@ from typing import Any
 
 from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission
 from scopelint.errors import InputError
-from scopelint.yamlio import DEFAULT_LIMITS, Limits, read_text
+from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
@@ -66,17 +66,9 @@ class Registration:
 
 def load_registration(path: str | Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> Registration:
     """Parse a registration file; malformed files raise InputError with file and line."""
-    import json
-
     name = str(path)
     text = read_text(path, limits)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno) from None
-    except RecursionError:
-        raise InputError("JSON nesting is too deep", name) from None
-    return parse_registration(doc, text, name, catalog)
+    return parse_registration(parse_json(text, name), text, name, catalog)
 
 
 def parse_registration(doc: Any, text: str, name: str, catalog: Catalog) -> Registration:

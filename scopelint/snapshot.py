@@ -95,6 +95,19 @@ def dumps(snap: Snapshot) -> str:
     return json.dumps(to_document(snap), indent=2, sort_keys=True) + "\n"
 
 
+def summary(snap: Snapshot) -> str:
+    """One line on what a snapshot holds, for the user who fetched it."""
+    graph = [c for c in snap.consented if c.resource_app_id == GRAPH_APP_ID]
+    admin = sum(1 for c in graph if c.consent == ADMIN_CONSENT)
+    users = sum(1 for c in graph if c.consent == USER_CONSENT)
+    roles = sum(1 for c in graph if c.consent == APP_ROLE)
+    text = (f"{len(snap.requested)} requested permission(s); Microsoft Graph consent: {admin} admin, "
+            f"{users} per-user, {roles} app role assignment(s)")
+    if snap.service_principal_id is None:
+        text += "; the app has no service principal in the tenant, so nothing is consented"
+    return text
+
+
 def _consent_key(c: Consent) -> tuple:
     return (c.resource_app_id != GRAPH_APP_ID, c.resource_app_id or "", c.type, (c.value or "").lower(), c.consent,
             c.id or "")
@@ -134,7 +147,8 @@ def parse_snapshot(doc: dict, name: str, catalog: Catalog, locator: Any) -> Regi
     )
 
 
-def _requested(rows: list, catalog: Catalog, lines: _Lines) -> tuple[list[Grant], list[Unresolved], list[OtherResource]]:
+def _requested(rows: list, catalog: Catalog,
+               lines: _Lines) -> tuple[list[Grant], list[Unresolved], list[OtherResource]]:
     grants: list[Grant] = []
     unresolved: list[Unresolved] = []
     others: dict[str, list] = {}

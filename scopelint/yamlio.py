@@ -106,8 +106,11 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(f"YAML error: character {exc.character!r} is not allowed ({exc.reason})", name, line) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", name) from None
+        raise InputError(f"YAML error: {str(exc).splitlines()[0]}", name) from None
     except RecursionError:
         raise InputError("YAML nesting is too deep", name) from None
     if node is None:
@@ -117,14 +120,19 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 def load_json(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
     """Load a JSON file; syntax errors name the line."""
-    name = str(path)
-    text = read_text(path, limits)
+    return parse_json(read_text(path, limits), str(path))
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Parse JSON text; every failure is one InputError (syntax with its line, nesting, absurd numbers)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno) from None
     except RecursionError:
         raise InputError("JSON nesting is too deep", name) from None
+    except ValueError as exc:
+        raise InputError(f"JSON value error: {exc}", name) from None
 
 
 class _Builder:
@@ -154,6 +162,8 @@ class _Builder:
             return out
         try:
             return _SCALARS.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            raise InputError(f"unsupported YAML tag {node.tag!r}", self.name, line) from None
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             raise InputError(f"bad value {node.value!r}: {exc}", self.name, line) from None
 

@@ -1,0 +1,86 @@
+"""The remedy for one manifest: the minimal permission set, and what to add to and remove from the registration
+to get there (for `scopelint scopes --format manifest|az|terraform`).
+
+Permissions the registration holds for a reason the manifest records (an active `accept:` exception) and the
+sign-in scopes (openid, profile, email, offline_access) are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
+from scopelint.compare import Result
+
+_REMOVABLE = ("excess", "broader", "wrong-type")
+
+
+@dataclass(frozen=True)
+class FixEntry:
+    """A permission in the plan, with its GUID and why it is there (or why it goes)."""
+
+    permission: Permission
+    id: str | None
+    admin_consent: bool
+    needed_by: tuple[str, ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    """Target set and the steps from today's registration to it. `registration` is None when today's state is
+    not known (no registration file): then `add` is the whole target and nothing is removed."""
+
+    manifest: str
+    name: str
+    auth: str
+    app_id: str | None
+    registration: str | None
+    target: tuple[FixEntry, ...]
+    add: tuple[FixEntry, ...]
+    remove: tuple[FixEntry, ...]
+    keep: tuple[FixEntry, ...]
+    unresolved: tuple[str, ...]
+    other_resources: tuple[str, ...]
+    version: str
+
+
+def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None = None) -> FixPlan:
+    """Work out the target set and the add/remove steps for a checked manifest."""
+    reg = result.registration
+    held = set(reg.granted("delegated") | reg.granted("application")) if reg else set()
+    accepted = {(f.permission_type, f.permission): f for f in result.findings
+                if f.suppressed_by is not None and f.kind in _REMOVABLE}
+    why_remove = {(f.permission_type, f.permission): f.message for f in result.findings if f.kind in _REMOVABLE}
+    required = [_entry(p, catalog, tuple(result.used_by.get(p, ())), "required") for p in result.minimal]
+    keep = []
+    for p in sorted(held - set(result.minimal)):
+        f = accepted.get((p.type, p.name))
+        if f is not None:
+            keep.append(_entry(p, catalog, why=f"accepted exception: {f.extra['exception'].reason}"
+                               if "exception" in f.extra else "accepted exception"))
+        elif p.name.lower() in OIDC_SCOPES:
+            keep.append(_entry(p, catalog, why="sign-in scope (OpenID Connect)"))
+    target = tuple(sorted(required + keep, key=lambda e: e.permission))
+    wanted = {e.permission for e in target}
+    remove = tuple(_entry(p, catalog, why=why_remove.get((p.type, p.name), "not in the minimal set"))
+                   for p in sorted(held - wanted))
+    return FixPlan(
+        manifest=result.manifest.path,
+        name=result.manifest.name,
+        auth=result.manifest.auth,
+        app_id=app_id or (reg.app_id if reg else None),
+        registration=reg.path if reg else None,
+        target=target,
+        add=tuple(e for e in target if e.permission not in held),
+        remove=remove,
+        keep=tuple(keep),
+        unresolved=tuple(u.raw for u in reg.unresolved) if reg else (),
+        other_resources=tuple(o.resource for o in reg.other_resources) if reg else (),
+        version=version,
+    )
+
+
+def _entry(p: Permission, catalog: Catalog, needed_by: tuple[str, ...] = (), why: str = "") -> FixEntry:
+    info = catalog.get(p.type, p.name)
+    return FixEntry(p, info.id if info else None, bool(info and info.admin_consent), needed_by, why)

@@ -1,0 +1,134 @@
+"""Output of `scopelint scan`: the projects found and the Microsoft 365 activities they use, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from scopelint.uipath import ActivityUse, Diagnostic, Project, ScanResult, ScopeUse, ScopeValue
+
+
+def scan_dict(result: ScanResult) -> dict:
+    """The JSON document: {"projects": [...], "diagnostics": [...], "summary": {...}}; keys sorted, no timestamps."""
+    return {
+        "projects": [project_dict(p) for p in result.projects],
+        "diagnostics": [diagnostic_dict(d) for d in result.all_diagnostics],
+        "summary": {
+            "projects": len(result.projects),
+            "workflows": result.files_total,
+            "workflows_read": result.files_read,
+            "workflows_parsed": result.files_parsed,
+            "activities": sum(len(p.activities) for p in result.projects),
+        },
+    }
+
+
+def project_dict(p: Project) -> dict:
+    pkg = p.package()
+    return {
+        "path": p.path,
+        "file": p.file,
+        "kind": p.kind,
+        "name": p.name,
+        "auth": p.auth,
+        "auth_modes": list(p.auth_modes),
+        "requested_scopes": list(p.requested_scopes),
+        "requested_scopes_from": list(p.requested_scopes_from),
+        "requested_scopes_dynamic": p.requested_scopes_dynamic,
+        "requested_scopes_computed": p.requested_scopes_computed,
+        "oauth_application": p.oauth_application,
+        "public_app": p.oauth_application == "UiPath",
+        "package_version": p.package_version,
+        "package_range": _range_dict(pkg.range) if pkg and pkg.range else None,
+        "packages": {x.name: x.version for x in p.packages},
+        "expression_language": p.expression_language,
+        "target_framework": p.target_framework,
+        "output_type": p.output_type,
+        "workflows": p.workflows,
+        "workflows_read": p.workflows_read,
+        "ignored_files": list(p.ignored_files),
+        "activities": [activity_dict(a) for a in p.activities],
+        "scopes": [scope_dict(s) for s in p.scopes],
+    }
+
+
+def _range_dict(r) -> dict:
+    return {"minimum": r.minimum, "min_inclusive": r.min_inclusive, "maximum": r.maximum,
+            "max_inclusive": r.max_inclusive, "exact": r.exact}
+
+
+def activity_dict(a: ActivityUse) -> dict:
+    return {"class": a.cls, "file": a.file, "line": a.line, "disabled": a.disabled, "auth": a.auth,
+            "rule": a.rule, "kind": a.kind, "known": a.rule is not None, "shared": a.shared,
+            "recovered": a.recovered}
+
+
+def scope_dict(s: ScopeUse) -> dict:
+    return {"file": s.file, "line": s.line, "disabled": s.disabled, "authentication_type": s.authentication_type,
+            "auth": s.auth, "oauth_application": s.oauth_application,
+            "services": _values(s.services), "authentication_scopes": _values(s.authentication_scopes)}
+
+
+def _values(values: tuple[ScopeValue, ...] | None) -> list[dict] | None:
+    if values is None:
+        return None
+    return [{"value": v.value, "line": v.line, "dynamic": v.dynamic} for v in values]
+
+
+def diagnostic_dict(d: Diagnostic) -> dict:
+    return {"file": d.file, "line": d.line, "message": d.message}
+
+
+def render_json(result: ScanResult) -> str:
+    return json.dumps(scan_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_text(result: ScanResult) -> str:
+    lines: list[str] = []
+    for p in result.projects:
+        pkg = p.package_version
+        package = f"{p.package().name} {pkg}" if pkg else "no Microsoft 365 package dependency"
+        lines.append(f"{p.path}  ({p.name}, {p.kind}, auth: {p.auth}, {package})")
+        if p.auth_modes and len(p.auth_modes) > 1:
+            lines.append(f"  sign-in modes: {', '.join(p.auth_modes)}")
+        lines.extend(f"  {line}" for line in _scope_lines(p))
+        for a in p.activities:
+            notes = [n for n, on in (("disabled", a.disabled), ("recovered from a broken file", a.recovered),
+                                     ("shared mailbox", a.shared), ("not in the rule book", a.rule is None)) if on]
+            where = f"{_rel(a.file, p.path)}:{a.line}"
+            lines.append(f"  {where:<40} {a.cls}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
+        if not p.activities:
+            lines.append("  no Microsoft 365 activities")
+        for f in p.ignored_files:
+            lines.append(f"  {f}: ignored (processOptions.ignoredFiles)")
+        lines.append("")
+    for d in result.all_diagnostics:
+        lines.append(f"warning: {d.file}:{d.line}: {d.message}" if d.line else f"warning: {d.file}: {d.message}")
+    if result.all_diagnostics:
+        lines.append("")
+    n = len(result.projects)
+    acts = sum(len(p.activities) for p in result.projects)
+    lines.append(f"{n} project{'s' if n != 1 else ''}, {result.files_total} workflow(s) "
+                 f"({result.files_read} read, {result.files_total - result.files_read} unreadable), "
+                 f"{acts} Microsoft 365 activity use(s)")
+    return "\n".join(lines) + "\n"
+
+
+def _scope_lines(p: Project) -> list[str]:
+    out = []
+    if p.requested_scopes or p.requested_scopes_dynamic or p.requested_scopes_computed:
+        parts = list(p.requested_scopes)
+        if p.requested_scopes_dynamic:
+            parts.append("(expression: decided at run time)")
+        if p.requested_scopes_computed and not p.requested_scopes:
+            parts.append("(empty list: worked out from the child activities)")
+        out.append(f"requested scopes ({'+'.join(p.requested_scopes_from)}): {', '.join(parts)}")
+    for s in p.active_scopes:
+        if s.oauth_application == "UiPath":
+            out.append(f"{_rel(s.file, p.path)}:{s.line}: OAuthApplication=UiPath: UiPath's public app holds the "
+                       "consent, not your registration")
+    return out
+
+
+def _rel(file: str, folder: str) -> str:
+    prefix = folder.rstrip("/\\") + "/"
+    return file[len(prefix):] if file.startswith(prefix) else file

@@ -1,0 +1,976 @@
+"""UiPath project scanner: project.json / template.json + *.xaml -> the Microsoft 365 activities used, with file:line.
+
+Workflows are read with expat (namespace-aware, streaming, line numbers), never by prefix or regex: an element is a
+Microsoft 365 activity when its namespace URI names the activity assembly and an activity CLR namespace (see
+XAML.md §2.1). DTDs are refused before any entity can be declared, so nothing is ever expanded or fetched. A cheap
+byte prefilter skips workflows that never declare the activity assembly; large trees are read by a process pool.
+Bad files become per-file diagnostics; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import xml.parsers.expat as expat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from scopelint.errors import InputError
+from scopelint.rules import Rule, RuleBook, load_builtin_rules
+from scopelint.yamlio import Limits, read_text
+
+O365_PACKAGE = "UiPath.MicrosoftOffice365.Activities"
+TEAMS_PACKAGE = "UiPath.MicrosoftTeams.Activities"
+PACKAGES = (O365_PACKAGE, TEAMS_PACKAGE)
+SCOPE_CLASS = "UiPath.MicrosoftOffice365.Activities.Office365ApplicationScope"
+AUTH_MODES = ("delegated", "application", "connections", "unknown")
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+PARALLEL_MIN_FILES = 200
+
+_DELEGATED = {"interactivetoken", "integratedwindowsauthentication", "usernameandpassword"}
+_APPLICATION = {"applicationidandsecret", "applicationidandcertificate"}
+_CONNECTIONS = {"integrationservice"}
+_ASSEMBLIES = {p.lower() for p in PACKAGES}
+_HELPER_SEGMENTS = {"Models", "Enums", "Filters", "Contracts"}
+_HELPER_NAMES = {"BackupSlot", "ActivityState", "DynamicField"}
+_HELPER_SUFFIXES = ("Argument", "ColumnSample", "FilterCollection", "FilterElement")
+_UIPATH_SCHEMA = "http://schemas.uipath.com/workflow/activities"
+_SEP = "\x1f"  # expat's namespace separator: a character XML forbids, so it cannot occur in a URI or a name
+_TYPE_ARGS = "http://schemas.microsoft.com/winfx/2006/xaml" + _SEP + "TypeArguments"
+_CHUNK = 256 * 1024
+# The prefilter: a workflow whose bytes never declare the activity assembly cannot hold one of its activities.
+_PREFILTER = re.compile(rb"assembly\s*=\s*uipath\.microsoft(?:office365|teams)\.activities")
+_PREFILTER_OVERLAP = 96
+_MERGE_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
+
+
+# ---------------------------------------------------------------------------------------------- models
+@dataclass(frozen=True)
+class Diagnostic:
+    """A file that could not be read (fully): where, and why."""
+
+    file: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ScopeValue:
+    """One entry of a scope's AuthenticationScopes (or one Services flag); expressions are dynamic."""
+
+    value: str
+    line: int
+    dynamic: bool = False
+
+
+@dataclass(frozen=True)
+class ScopeUse:
+    """An Office365ApplicationScope: how it signs in and what it asks for."""
+
+    file: str
+    line: int
+    disabled: bool
+    authentication_type: str | None
+    auth: str
+    oauth_application: str | None
+    services: tuple[ScopeValue, ...] | None
+    authentication_scopes: tuple[ScopeValue, ...] | None
+
+
+@dataclass(frozen=True)
+class ActivityUse:
+    """One Microsoft 365 activity element in a workflow."""
+
+    cls: str
+    file: str
+    line: int
+    disabled: bool
+    auth: str
+    rule: str | None = None
+    kind: str | None = None
+    shared: bool = False
+    recovered: bool = False
+
+    @property
+    def canonical(self) -> str:
+        """The rule book's class when known (generic arity dropped), else the class as written."""
+        return self.rule or self.cls
+
+
+@dataclass(frozen=True)
+class NuGetRange:
+    """A NuGet version range: `[x]` exactly x, bare `x` at least x, `[x, )` at least x, `(x, y]` ..."""
+
+    raw: str
+    minimum: str | None
+    min_inclusive: bool
+    maximum: str | None
+    max_inclusive: bool
+
+    @property
+    def exact(self) -> bool:
+        return self.minimum is not None and self.minimum == self.maximum and self.min_inclusive and self.max_inclusive
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """A dependency of the project on a Microsoft 365 activity package."""
+
+    name: str
+    version: str
+    range: NuGetRange | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Project:
+    """One UiPath project (or Studio template) and the Microsoft 365 facts found in its workflows."""
+
+    path: str
+    file: str | None
+    kind: str
+    name: str
+    expression_language: str | None = None
+    target_framework: str | None = None
+    output_type: str | None = None
+    packages: tuple[PackageRef, ...] = ()
+    activities: tuple[ActivityUse, ...] = ()
+    scopes: tuple[ScopeUse, ...] = ()
+    workflows: int = 0
+    workflows_read: int = 0
+    ignored_files: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def package(self, name: str = O365_PACKAGE) -> PackageRef | None:
+        return next((p for p in self.packages if p.name.lower() == name.lower()), None)
+
+    @property
+    def package_version(self) -> str | None:
+        pkg = self.package()
+        return pkg.version if pkg else None
+
+    @property
+    def active_scopes(self) -> list[ScopeUse]:
+        return [s for s in self.scopes if not s.disabled]
+
+    @property
+    def auth_modes(self) -> tuple[str, ...]:
+        """How the active code signs in: each scope's mode, plus `connections` for Integration Service use."""
+        modes = {s.auth for s in self.active_scopes}
+        if any(a.auth == "connections" and not a.disabled for a in self.activities):
+            modes.add("connections")
+        return tuple(sorted(modes))
+
+    @property
+    def auth(self) -> str:
+        """delegated / application when the scopes agree, connections when only connections are used, else unknown."""
+        modes = set(self.auth_modes)
+        classic = modes - {"connections"}
+        if len(classic) == 1 and classic != {"unknown"}:
+            return classic.pop()
+        if not classic and modes:
+            return "connections"
+        return "unknown"
+
+    @property
+    def requested_scopes(self) -> tuple[str, ...]:
+        """Literal scopes the active scope activities ask for (AuthenticationScopes values, Services flags)."""
+        seen: dict[str, str] = {}
+        for s in self.active_scopes:
+            for v in (s.authentication_scopes or ()) + (s.services or ()):
+                if not v.dynamic:
+                    seen.setdefault(v.value.lower(), v.value)
+        return tuple(sorted(seen.values(), key=str.lower))
+
+    @property
+    def requested_scopes_from(self) -> tuple[str, ...]:
+        out = set()
+        for s in self.active_scopes:
+            if s.authentication_scopes is not None:
+                out.add("AuthenticationScopes")
+            if s.services is not None:
+                out.add("Services")
+        return tuple(sorted(out))
+
+    @property
+    def requested_scopes_dynamic(self) -> bool:
+        return any(v.dynamic for s in self.active_scopes
+                   for v in (s.authentication_scopes or ()) + (s.services or ()))
+
+    @property
+    def requested_scopes_computed(self) -> bool:
+        """An empty AuthenticationScopes list: the scope works its scopes out from its child activities."""
+        return any(s.authentication_scopes == () for s in self.active_scopes)
+
+    @property
+    def oauth_application(self) -> str | None:
+        values = {s.oauth_application for s in self.active_scopes if s.oauth_application}
+        if "UiPath" in values:
+            return "UiPath"
+        return sorted(values)[0] if values else None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """All projects found under one path, plus diagnostics that belong to no project (folder walking)."""
+
+    root: str
+    projects: tuple[Project, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    files_total: int = 0
+    files_read: int = 0
+    files_parsed: int = 0
+
+    @property
+    def all_diagnostics(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for p in self.projects:
+            out.extend(p.diagnostics)
+        return sorted(set(out), key=lambda d: (d.file, d.line or 0, d.message))
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when workflows exist but none could be read, or (without workflows) no project file could be."""
+        if self.files_total:
+            return self.files_read == 0
+        return not any(p.file and not any(d.file == p.file for d in p.diagnostics) for p in self.projects)
+
+
+# ---------------------------------------------------------------------------------------------- NuGet ranges
+_VERSION = re.compile(r"^\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$|^\d+(?:\.\d+){0,2}\.\*$|^\*$")
+
+
+def parse_nuget_range(raw: str) -> NuGetRange | None:
+    """Parse NuGet range syntax; None when it is not one."""
+    text = raw.strip()
+    if not text:
+        return None
+    if text[0] not in "[(":
+        return NuGetRange(raw, text, True, None, False) if _VERSION.match(text) else None
+    if text[-1] not in "])" or len(text) < 3:
+        return None
+    lo_inc, hi_inc, body = text[0] == "[", text[-1] == "]", text[1:-1]
+    if "," not in body:
+        version = body.strip()
+        if not (lo_inc and hi_inc and _VERSION.match(version)):
+            return None
+        return NuGetRange(raw, version, True, version, True)
+    lo, _, hi = (part.strip() for part in body.partition(","))
+    if "," in hi or (not lo and not hi) or any(v and not _VERSION.match(v) for v in (lo, hi)):
+        return None
+    return NuGetRange(raw, lo or None, lo_inc and bool(lo), hi or None, hi_inc and bool(hi))
+
+
+# ---------------------------------------------------------------------------------------------- discovery
+@dataclass
+class _Root:
+    path: Path
+    kind: str
+    meta: Path | None
+    files: list[Path] = field(default_factory=list)
+
+
+def _project_kind(folder: Path, names: set[str]) -> tuple[str, Path] | None:
+    if "project.json" in names:
+        return "project", folder / "project.json"
+    if ".local" in names and (folder / ".local" / "template.json").is_file():
+        return "template", folder / ".local" / "template.json"
+    return None
+
+
+def _discover(root: Path) -> tuple[list[_Root], list[Diagnostic]]:
+    """Every project under root, each with the workflows of its subtree not claimed by a nearer project.
+
+    Hidden folders (.git, .local, .templates, ...) are not searched for workflows; symlinked folders are followed
+    once, and a link back to a folder already being walked is reported as a loop, not followed.
+    """
+    diagnostics: list[Diagnostic] = []
+    roots: list[_Root] = []
+    orphans = _Root(root, "folder", None)
+    seen: set[tuple[int, int]] = set()
+
+    def walk(folder: Path, owner: _Root, ancestors: frozenset) -> None:
+        try:
+            st = folder.stat()
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            diagnostics.append(Diagnostic(str(folder), f"cannot read folder: {_os_message(exc)}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in ancestors:
+            diagnostics.append(Diagnostic(str(folder), "symlink loop: this folder links back to a folder above it; "
+                                          "not followed"))
+            return
+        if key in seen:
+            return
+        seen.add(key)
+        names = {e.name for e in entries}
+        found = _project_kind(folder, names)
+        if found:
+            owner = _Root(folder, found[0], found[1])
+            roots.append(owner)
+        below = ancestors | {key}
+        for entry in entries:
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.name.startswith(".") and entry.name not in ("node_modules", "__pycache__"):
+                    walk(path, owner, below)
+            elif entry.name.lower().endswith(".xaml"):
+                owner.files.append(path)
+
+    walk(root, orphans, frozenset())
+    if orphans.files:
+        roots.append(orphans)
+    return roots, diagnostics
+
+
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file (dangling symlink?)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+# ---------------------------------------------------------------------------------------------- project files
+@dataclass
+class _Meta:
+    name: str
+    expression_language: str | None = None
+    target_framework: str | None = None
+    output_type: str | None = None
+    packages: tuple[PackageRef, ...] = ()
+    ignored: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def _read_meta(root: _Root) -> _Meta:
+    default_name = _template_name(root.path) if root.kind == "template" else root.path.resolve().name
+    if root.meta is None:
+        return _Meta(default_name)
+    name = str(root.meta)
+    try:
+        text = read_text(root.meta, Limits(max_bytes=16 * 1024 * 1024))
+        doc = json.loads(text)
+    except InputError as exc:
+        return _Meta(default_name, diagnostics=(Diagnostic(name, exc.message, exc.line),))
+    except json.JSONDecodeError as exc:
+        return _Meta(default_name, diagnostics=(Diagnostic(name, f"JSON syntax error: {exc.msg}", exc.lineno),))
+    except RecursionError:
+        return _Meta(default_name, diagnostics=(Diagnostic(name, "JSON nesting is too deep"),))
+    if not isinstance(doc, dict):
+        return _Meta(default_name, diagnostics=(Diagnostic(name, "expected a JSON object"),))
+    template = root.kind == "template"
+    design = doc.get("designOptions") if isinstance(doc.get("designOptions"), dict) else {}
+    process = design.get("processOptions") if isinstance(design.get("processOptions"), dict) else {}
+    deps = doc.get("Dependencies" if template else "dependencies")
+    diagnostics: list[Diagnostic] = []
+    packages = []
+    if isinstance(deps, dict):
+        for dep, version in deps.items():
+            if not isinstance(dep, str) or dep.lower() not in _ASSEMBLIES:
+                continue
+            line = _line_of(text, f'"{dep}"')
+            rng = parse_nuget_range(version) if isinstance(version, str) else None
+            if rng is None:
+                diagnostics.append(Diagnostic(name, f"{dep}: {version!r} is not a NuGet version range", line))
+            packages.append(PackageRef(dep, str(version), rng, line))
+    elif deps is not None:
+        diagnostics.append(Diagnostic(name, "'dependencies' is not an object", _line_of(text, '"dependencies"')))
+    ignored = process.get("ignoredFiles") if isinstance(process.get("ignoredFiles"), list) else []
+    raw_name = doc.get("name") if not template else None
+    return _Meta(
+        name=raw_name.strip() if isinstance(raw_name, str) and raw_name.strip() else default_name,
+        expression_language=_str(doc.get("ExpressionLanguage" if template else "expressionLanguage")),
+        target_framework=_str(doc.get("targetFramework")),
+        output_type=_str(doc.get("OutputType") if template else design.get("outputType")),
+        packages=tuple(sorted(packages, key=lambda p: p.name.lower())),
+        ignored=tuple(_norm_rel(str(p)) for p in ignored if isinstance(p, str)),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _template_name(folder: Path) -> str:
+    """Studio templates live in <Name>/contentFiles/any/any/ptN/: name them after the package folder."""
+    parts = folder.resolve().parts
+    if "contentFiles" in parts:
+        i = len(parts) - 1 - parts[::-1].index("contentFiles")
+        if i > 0:
+            return f"{parts[i - 1]} ({parts[-1]})" if parts[-1] != parts[i - 1] else parts[i - 1]
+    return parts[-1] if parts else str(folder)
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def _norm_rel(path: str) -> str:
+    return path.replace("\\", "/").strip("/").lower()
+
+
+# ---------------------------------------------------------------------------------------------- one workflow
+@dataclass(frozen=True)
+class _RawActivity:
+    cls: str
+    line: int
+    disabled: bool
+    scope: int  # index of the enclosing scope in _FileScan.scopes, -1 outside any scope
+    use_connection_service: bool | None
+    has_connection: bool
+    shared: bool
+    recovered: bool = False
+    own_scope: int = -1  # for a scope activity: its own index in _FileScan.scopes
+
+
+@dataclass(frozen=True)
+class _RawScope:
+    line: int
+    disabled: bool
+    authentication_type: str | None
+    oauth_application: str | None
+    services: tuple[ScopeValue, ...] | None
+    authentication_scopes: tuple[ScopeValue, ...] | None
+
+
+@dataclass(frozen=True)
+class _FileScan:
+    path: str
+    read: bool
+    parsed: bool = False
+    activities: tuple[_RawActivity, ...] = ()
+    scopes: tuple[_RawScope, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class _Refused(Exception):
+    """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
+
+
+_IGNORE, _COMMENT, _ACTIVITY, _AUTHSCOPES, _MAILBOX = 0, 1, 2, 3, 4
+_CLR_CACHE: dict[str, tuple[str, str] | None] = {}
+
+
+def _clr(uri: str) -> tuple[str, str] | None:
+    """`clr-namespace:NS;assembly=ASM` -> (NS, ASM); anything else None."""
+    hit = _CLR_CACHE.get(uri, False)
+    if hit is not False:
+        return hit
+    result = None
+    if uri.startswith("clr-namespace:"):
+        parts = [p.strip() for p in uri[len("clr-namespace:"):].split(";")]
+        assembly = next((p.partition("=")[2].strip() for p in parts[1:] if p.partition("=")[0].strip() == "assembly"),
+                        "")
+        result = (parts[0], assembly)
+    if len(_CLR_CACHE) < 4096:
+        _CLR_CACHE[uri] = result
+    return result
+
+
+def _classify(name: str) -> tuple:
+    """What an element (expat name `URI<sep>local`) is to the scanner; the caller caches the answer per name."""
+    uri, sep, local = name.rpartition(_SEP)
+    if not sep:
+        return (_IGNORE,)
+    clr = _clr(uri)
+    if local == "CommentOut" and (uri == _UIPATH_SCHEMA or (clr and clr[0] == "UiPath.Core.Activities")):
+        return (_COMMENT,)
+    if clr is None or clr[1].lower() not in _ASSEMBLIES:
+        return (_IGNORE,)
+    ns = clr[0]
+    if not any(ns == root or ns.startswith(root + ".") for root in PACKAGES):
+        return (_IGNORE,)
+    if "." in local:  # a property element such as Office365ApplicationScope.Body
+        if local == "Office365ApplicationScope.AuthenticationScopes" and ns == O365_PACKAGE:
+            return (_AUTHSCOPES,)
+        return (_IGNORE,)
+    if _HELPER_SEGMENTS.intersection(ns.split(".")) or local in _HELPER_NAMES or local.endswith(_HELPER_SUFFIXES):
+        return (_MAILBOX,) if local == "MailboxArgument" else (_IGNORE,)
+    cls = f"{ns}.{local}"
+    return (_ACTIVITY, cls, cls == SCOPE_CLASS)
+
+
+def _attr(attrs: dict, key: str) -> str | None:
+    """An attribute value; `{x:Null}` and empty values are absent."""
+    value = attrs.get(key)
+    if value is None:
+        return None
+    value = value.strip()
+    return None if not value or value == "{x:Null}" else value
+
+
+def _is_expression(value: str) -> bool:
+    return (value.startswith("[") and value.endswith("]")) or (value.startswith("{") and not value.startswith("{}"))
+
+
+def _arity(type_args: str | None) -> int:
+    if not type_args:
+        return 0
+    depth, count = 0, 1
+    for ch in type_args:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            count += 1
+    return count
+
+
+def _truthy(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.lower() == "true"
+
+
+class _Parser:
+    """expat handlers that collect activities and scopes of one workflow, with lines and CommentOut state."""
+
+    def __init__(self) -> None:
+        self.p = expat.ParserCreate(namespace_separator=_SEP)
+        self.p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.p.StartDoctypeDeclHandler = self._refuse_dtd
+        self.p.EntityDeclHandler = self._refuse_dtd
+        self.p.ExternalEntityRefHandler = self._refuse_dtd
+        self.p.StartElementHandler = self._start
+        self.p.EndElementHandler = self._end
+        self.kinds: dict[str, tuple] = {}
+        self.comment = 0
+        self.activities: list[_RawActivity] = []
+        self.scopes: list[dict] = []
+        self.scope_stack: list[int] = []
+        self.open_activities: list[int] = []
+        self.shared_marks: set[int] = set()
+        self._values: list[ScopeValue] = []
+        self._depth = 0
+        self._text: list[str] | None = None
+        self._text_line = 0
+        self._text_dynamic = False
+
+    def _refuse_dtd(self, *_args) -> None:
+        raise _Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
+                       "(entities are never expanded or fetched)")
+
+    def _start(self, name: str, attrs: dict) -> None:
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self.kinds[name] = _classify(name)
+        code = kind[0]
+        if code == _IGNORE:
+            return
+        if code == _COMMENT:
+            self.comment += 1
+        elif code == _ACTIVITY:
+            self._activity(kind[1], kind[2], attrs)
+        elif code == _AUTHSCOPES:
+            if self.scope_stack:
+                self._begin_values()
+        elif code == _MAILBOX and self.open_activities and (
+                _truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox")):
+            self.shared_marks.add(self.open_activities[-1])
+
+    def _end(self, name: str) -> None:
+        code = self.kinds[name][0]
+        if code == _IGNORE:
+            return
+        if code == _COMMENT:
+            self.comment -= 1
+        elif code == _ACTIVITY:
+            index = self.open_activities.pop()
+            if self.activities[index].cls == SCOPE_CLASS:
+                self.scope_stack.pop()
+
+    def _activity(self, cls: str, is_scope: bool, attrs: dict) -> None:
+        line = self.p.CurrentLineNumber
+        arity = _arity(attrs.get(_TYPE_ARGS))
+        if arity:
+            cls = f"{cls}`{arity}"
+        shared = bool(_truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox"))
+        self.activities.append(_RawActivity(
+            cls, line, self.comment > 0, self.scope_stack[-1] if self.scope_stack else -1,
+            _truthy(_attr(attrs, "UseConnectionService")), bool(_attr(attrs, "ConnectionId")), shared,
+            own_scope=len(self.scopes) if is_scope else -1))
+        self.open_activities.append(len(self.activities) - 1)
+        if is_scope:
+            self.scopes.append(self._scope(line, attrs))
+            self.scope_stack.append(len(self.scopes) - 1)
+
+    def _scope(self, line: int, attrs: dict) -> dict:
+        services = None
+        raw = _attr(attrs, "Services")
+        if raw is not None:
+            services = ((ScopeValue(raw, line, True),) if _is_expression(raw) else
+                        tuple(ScopeValue(v.strip(), line) for v in raw.split(",") if v.strip()))
+        scopes = None
+        raw = _attr(attrs, "AuthenticationScopes")
+        if raw is not None:
+            scopes = (ScopeValue(raw, line, True),)
+        return {"line": line, "disabled": self.comment > 0,
+                "authentication_type": _attr(attrs, "AuthenticationType"),
+                "oauth_application": _attr(attrs, "OAuthApplication"),
+                "services": services, "authentication_scopes": scopes}
+
+    # AuthenticationScopes: <scg:List><InArgument x:TypeArguments="x:String">mail.read</InArgument>...</scg:List>
+    def _begin_values(self) -> None:
+        self._values, self._depth, self._text = [], 0, None
+        self.p.StartElementHandler = self._vstart
+        self.p.EndElementHandler = self._vend
+        self.p.CharacterDataHandler = self._vtext
+
+    def _vstart(self, name: str, attrs: dict) -> None:
+        self._depth += 1
+        local = name.rpartition(_SEP)[2]
+        if self._text is None and local == "InArgument":
+            self._text, self._text_line, self._text_dynamic = [], self.p.CurrentLineNumber, False
+        elif self._text is not None:
+            literal = attrs.get("Value") if local == "Literal" else None
+            if literal is None:
+                self._text_dynamic = True
+            else:
+                self._text.append(literal)
+
+    def _vend(self, name: str) -> None:
+        if self._depth == 0:
+            self.scopes[self.scope_stack[-1]]["authentication_scopes"] = tuple(self._values)
+            self.p.StartElementHandler = self._start
+            self.p.EndElementHandler = self._end
+            self.p.CharacterDataHandler = None
+            return
+        self._depth -= 1
+        if self._text is not None and name.rpartition(_SEP)[2] == "InArgument":
+            text = "".join(self._text).strip()
+            if self._text_dynamic or _is_expression(text):
+                self._values.append(ScopeValue(text or "(expression)", self._text_line, True))
+            else:
+                self._values.extend(ScopeValue(v, self._text_line) for v in re.split(r"[,;\s]+", text) if v)
+            self._text = None
+
+    def _vtext(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> _FileScan:
+        acts = tuple(replace(a, shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
+        return _FileScan(path, True, True, acts, tuple(_RawScope(**s) for s in self.scopes), diagnostics)
+
+
+def _sniff(head: bytes) -> str:
+    """utf-16-le / utf-16-be (BOM or `<?` pattern), binary (NUL byte), else utf-8 (expat reads the BOM itself)."""
+    if head.startswith(b"\xff\xfe") or head.startswith(b"<\x00?\x00"):
+        return "utf-16-le"
+    if head.startswith(b"\xfe\xff") or head.startswith(b"\x00<\x00?"):
+        return "utf-16-be"
+    if b"\x00" in head:
+        return "binary"
+    return "utf-8"
+
+
+def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> _FileScan:
+    """Read one workflow: prefilter, then parse; every failure is a diagnostic, never an exception."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return _failed(path, "not a regular file; skipped")
+        if st.st_size > max_bytes:
+            return _failed(path, f"{st.st_size:,} bytes, larger than the {max_bytes:,}-byte limit for a workflow; "
+                                 "not scanned (raise it with --max-file-size)")
+        with open(path, "rb") as fh:
+            return _scan_stream(path, fh, max_bytes)
+    except OSError as exc:
+        return _failed(path, f"cannot read: {_os_message(exc)}")
+    except MemoryError:
+        return _failed(path, "out of memory while reading")
+
+
+def _failed(path: str, message: str, line: int | None = None) -> _FileScan:
+    return _FileScan(path, False, diagnostics=(Diagnostic(path, message, line),))
+
+
+def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
+    first = fh.read(_CHUNK)
+    encoding = _sniff(first[:4096])
+    if encoding == "binary":
+        line = first[: first.index(b"\x00")].count(b"\n") + 1
+        return _failed(path, "binary content (NUL byte), not XAML", line)
+    if encoding.startswith("utf-16"):
+        return _scan_utf16(path, first + fh.read(max_bytes), encoding)
+    if not _PREFILTER.search(first.lower()):
+        tail = first[-_PREFILTER_OVERLAP:]
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                return _FileScan(path, True)
+            if _PREFILTER.search((tail + chunk).lower()):
+                break
+            tail = chunk[-_PREFILTER_OVERLAP:]
+        fh.seek(0)
+        first = fh.read(_CHUNK)
+    parser = _Parser()
+    try:
+        data = first
+        while data:
+            parser.p.Parse(data, False)
+            data = fh.read(_CHUNK)
+        parser.p.Parse(b"", True)
+    except _Refused as exc:
+        return _failed(path, str(exc), parser.p.CurrentLineNumber)
+    except expat.ExpatError as exc:
+        return _broken(path, exc)
+    return parser.result(path)
+
+
+def _scan_utf16(path: str, data: bytes, encoding: str) -> _FileScan:
+    try:
+        text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding)
+    except UnicodeDecodeError:
+        return _failed(path, "not valid UTF-16")
+    if not _PREFILTER.search(text.lower().encode("utf-8", "replace")):
+        return _FileScan(path, True)
+    parser = _Parser()
+    try:
+        parser.p.Parse(data, True)
+    except _Refused as exc:
+        return _failed(path, str(exc), parser.p.CurrentLineNumber)
+    except expat.ExpatError as exc:
+        return _failed(path, f"not well-formed XML: {expat.ErrorString(exc.code)}", exc.lineno)
+    return parser.result(path)
+
+
+def _broken(path: str, exc: expat.ExpatError) -> _FileScan:
+    """A not-well-formed UTF-8 workflow: say why, and list what a namespace-aware text scan still finds."""
+    reason = expat.ErrorString(exc.code)
+    line_text = _line_bytes(path, exc.lineno)
+    if any(line_text.startswith(m) for m in _MERGE_MARKERS) or _has_merge_marker(path):
+        reason = f"merge-conflict markers in the file ({reason})"
+    elif exc.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
+                      expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
+                      expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR]):
+        reason = f"truncated or incomplete ({reason})"
+    recovered = _recover(path)
+    note = (f"; {len(recovered)} activity element(s) recovered by a namespace-aware text scan are listed as "
+            "recovered" if recovered else "")
+    return _FileScan(path, False, activities=tuple(recovered),
+                     diagnostics=(Diagnostic(path, f"not well-formed XAML: {reason}{note}", exc.lineno),))
+
+
+def _line_bytes(path: str, lineno: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            for i, line in enumerate(fh, 1):
+                if i == lineno:
+                    return line.lstrip()
+    except OSError:
+        pass
+    return b""
+
+
+def _has_merge_marker(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return any(line.startswith(_MERGE_MARKERS[0]) or line.startswith(_MERGE_MARKERS[2]) for line in fh)
+    except OSError:
+        return False
+
+
+_XMLNS = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*"([^"]*)"')
+_TAG = re.compile(rb"<(/?)(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.`-]*)(?=[\s/>]|$)")
+
+
+def _recover(path: str) -> list[_RawActivity]:
+    """Line-by-line fallback for broken files: map prefixes through the xmlns declarations seen, then classify tags
+    by namespace URI exactly as the parser does. Disabled state follows CommentOut open/close tags."""
+    prefixes: dict[bytes, str] = {}
+    kinds: dict[str, tuple] = {}
+    found: list[_RawActivity] = []
+    comment = 0
+    try:
+        with open(path, "rb") as fh:
+            for lineno, line in enumerate(fh, 1):
+                for m in _XMLNS.finditer(line):
+                    prefixes[m.group(1) or b""] = m.group(2).decode("utf-8", "replace")
+                for m in _TAG.finditer(line):
+                    uri = prefixes.get(m.group(2) or b"")
+                    if uri is None:
+                        continue
+                    name = uri + _SEP + m.group(3).decode("utf-8", "replace")
+                    kind = kinds.get(name) or kinds.setdefault(name, _classify(name))
+                    if kind[0] == _COMMENT:
+                        comment = max(0, comment + (-1 if m.group(1) else 1))
+                    elif kind[0] == _ACTIVITY and not m.group(1):
+                        found.append(_RawActivity(kind[1], lineno, comment > 0, -1, None, False, False, True))
+    except OSError:
+        return []
+    return found
+
+
+def _scan_batch(args: tuple[list[str], int]) -> list[_FileScan]:
+    paths, max_bytes = args
+    return [scan_file(p, max_bytes) for p in paths]
+
+
+def _scan_files(paths: list[str], max_bytes: int, jobs: int | None) -> Iterator[_FileScan]:
+    """Serial for small trees; a process pool (both cores) once there are enough files to pay for it."""
+    workers = jobs if jobs is not None else _cpu_count()
+    if workers <= 1 or len(paths) < (PARALLEL_MIN_FILES if jobs is None else 2):
+        for p in paths:
+            yield scan_file(p, max_bytes)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = 16
+    batches = [(paths[i:i + size], max_bytes) for i in range(0, len(paths), size)]
+    try:
+        pool = multiprocessing.get_context(method).Pool(min(workers, len(batches)))
+    except OSError:
+        for p in paths:
+            yield scan_file(p, max_bytes)
+        return
+    with pool:
+        for batch in pool.imap(_scan_batch, batches):
+            yield from batch
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------------------------------------- the scan
+def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int | None = None,
+         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ScanResult:
+    """Find every UiPath project under `path` and the Microsoft 365 activities its workflows use."""
+    root = Path(path)
+    name = str(path)
+    if not root.exists():
+        raise InputError("no such file or folder", name)
+    if root.is_file():
+        if root.name.lower() not in ("project.json", "template.json"):
+            raise InputError("expected a folder or a project.json", name)
+        root = root.parent.parent if root.name.lower() == "template.json" else root.parent
+    book = rules or load_builtin_rules()
+    found, walk_diagnostics = _discover(root)
+    if not found:
+        raise InputError("no UiPath project (project.json) and no .xaml workflow found here", name)
+    metas = [_read_meta(r) for r in found]
+    jobs_files: list[str] = []
+    owners: list[int] = []
+    ignored: dict[int, list[str]] = {}
+    for i, (r, meta) in enumerate(zip(found, metas, strict=True)):
+        skip = set(meta.ignored)
+        for f in r.files:
+            rel = f.relative_to(r.path).as_posix()
+            if rel.lower() in skip:
+                ignored.setdefault(i, []).append(rel)
+                continue
+            jobs_files.append(str(f))
+            owners.append(i)
+    per_project: list[list[_FileScan]] = [[] for _ in found]
+    files_read = files_parsed = 0
+    for owner, result in zip(owners, _scan_files(jobs_files, max_file_bytes, jobs), strict=True):
+        per_project[owner].append(result)
+        files_read += result.read
+        files_parsed += result.parsed
+    projects = [_assemble(r, meta, per_project[i], tuple(ignored.get(i, ())), book)
+                for i, (r, meta) in enumerate(zip(found, metas, strict=True))]
+    return ScanResult(
+        root=name,
+        projects=tuple(sorted(projects, key=lambda p: p.path)),
+        diagnostics=tuple(walk_diagnostics),
+        files_total=len(jobs_files),
+        files_read=files_read,
+        files_parsed=files_parsed,
+    )
+
+
+_SCOPE_AUTH = [(_DELEGATED, "delegated"), (_APPLICATION, "application"), (_CONNECTIONS, "connections")]
+
+
+def scope_auth(authentication_type: str | None) -> str:
+    """AuthenticationType -> delegated / application / connections / unknown (absent or an expression)."""
+    if authentication_type is None:
+        return "unknown"
+    key = authentication_type.strip().lower()
+    return next((mode for names, mode in _SCOPE_AUTH if key in names), "unknown")
+
+
+def resolve(book: RuleBook, cls: str) -> Rule | None:
+    """The rule for a class as written in XAML: exact, else without the generic arity (`1)."""
+    rule = book.find(cls)
+    if rule is None and "`" in cls:
+        rule = book.find(cls.split("`", 1)[0])
+    return rule
+
+
+def _assemble(root: _Root, meta: _Meta, scans: list[_FileScan], ignored: tuple[str, ...], book: RuleBook) -> Project:
+    activities: list[ActivityUse] = []
+    scopes: list[ScopeUse] = []
+    diagnostics = list(meta.diagnostics)
+    for fs in scans:
+        diagnostics.extend(fs.diagnostics)
+        file_scopes = [ScopeUse(fs.path, s.line, s.disabled, s.authentication_type, scope_auth(s.authentication_type),
+                                s.oauth_application, s.services, s.authentication_scopes) for s in fs.scopes]
+        scopes.extend(file_scopes)
+        for a in fs.activities:
+            rule = resolve(book, a.cls)
+            activities.append(ActivityUse(
+                cls=a.cls, file=fs.path, line=a.line, disabled=a.disabled,
+                auth=_activity_auth(a, rule, file_scopes), rule=rule.cls if rule else None,
+                kind=rule.kind if rule else None, shared=a.shared, recovered=a.recovered))
+    if root.kind == "folder":
+        diagnostics.append(Diagnostic(str(root.path), "workflows outside any UiPath project (no project.json above "
+                                                      "them): grouped under this folder"))
+    return Project(
+        path=str(root.path),
+        file=str(root.meta) if root.meta else None,
+        kind=root.kind,
+        name=meta.name,
+        expression_language=meta.expression_language,
+        target_framework=meta.target_framework,
+        output_type=meta.output_type,
+        packages=meta.packages,
+        activities=tuple(sorted(activities, key=lambda a: (a.file, a.line, a.cls))),
+        scopes=tuple(sorted(scopes, key=lambda s: (s.file, s.line))),
+        workflows=len(scans),
+        workflows_read=sum(1 for fs in scans if fs.read),
+        ignored_files=ignored,
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _activity_auth(a: _RawActivity, rule: Rule | None, file_scopes: list[ScopeUse]) -> str:
+    """How an activity signs in: through its enclosing scope (Connections activities inherit it unless they use the
+    connection service), through an Integration Service connection when standalone, else unknown."""
+    connections = (rule.generation == "connections") if rule else a.cls.split("`")[0].endswith("Connections")
+    if a.own_scope >= 0:
+        return file_scopes[a.own_scope].auth
+    if a.scope >= 0:
+        if a.use_connection_service:
+            return "connections"
+        return file_scopes[a.scope].auth
+    if connections or a.has_connection or a.use_connection_service:
+        return "connections"
+    return "unknown"
+
+
+def iter_uses(project: Project, include_disabled: bool = False) -> Iterable[ActivityUse]:
+    """Activity uses, active ones only unless asked."""
+    return (a for a in project.activities if include_disabled or not a.disabled)
