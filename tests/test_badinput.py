@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES
 
 HERE = Path(__file__).parent / "badinput"

@@ -107,7 +107,8 @@ def manifests() -> dict[str, tuple[bytes | str, str]]:
         "bad-escape.yaml": ('scopelint: 1\nname: "ro\\qbot"\nactivities: []\n', "YAML syntax error"),
         "undefined-alias.yaml": ("scopelint: 1\nname: *nothing\nactivities: []\n", "YAML syntax error"),
         "two-documents.yaml": (GOOD_MANIFEST + "---\n" + GOOD_MANIFEST, "YAML"),
-        "python-tag.yaml": ("scopelint: 1\nname: !!python/object:os.system ls\nactivities: []\n", "unsupported YAML tag"),
+        "python-tag.yaml": ("scopelint: 1\nname: !!python/object:os.system ls\nactivities: []\n",
+                            "unsupported YAML tag"),
         "custom-tag.yaml": ("scopelint: 1\nname: !secret robot\nactivities: []\n", "unsupported YAML tag"),
         "merge-conflict.yaml": ("scopelint: 1\n<<<<<<< HEAD\nname: a\n=======\nname: b\n>>>>>>> branch\n"
                                 "activities: []\n", "YAML"),
