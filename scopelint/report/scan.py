@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from scopelint.uipath import ActivityUse, Diagnostic, Project, ScanResult, ScopeUse, ScopeValue
 
@@ -101,10 +102,6 @@ def render_text(result: ScanResult) -> str:
         for f in p.ignored_files:
             lines.append(f"  {f}: ignored (processOptions.ignoredFiles)")
         lines.append("")
-    for d in result.all_diagnostics:
-        lines.append(f"warning: {d.file}:{d.line}: {d.message}" if d.line else f"warning: {d.file}: {d.message}")
-    if result.all_diagnostics:
-        lines.append("")
     n = len(result.projects)
     acts = sum(len(p.activities) for p in result.projects)
     lines.append(f"{n} project{'s' if n != 1 else ''}, {result.files_total} workflow(s) "
@@ -130,5 +127,4 @@ def _scope_lines(p: Project) -> list[str]:
 
 
 def _rel(file: str, folder: str) -> str:
-    prefix = folder.rstrip("/\\") + "/"
-    return file[len(prefix):] if file.startswith(prefix) else file
+    return os.path.relpath(file, folder)
