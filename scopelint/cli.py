@@ -13,7 +13,8 @@ from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES, exit_code
 
-_FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text"}
+_FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
+                     ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
 
 
 class _Group(click.Group):
@@ -95,30 +96,41 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
 @click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Configuration file for every manifest (default: .scopelint.yaml or pyproject.toml found "
+                   "upward from each manifest).")
+@click.option("--changed", is_flag=True,
+              help="PATHS are changed files (pre-commit): check the manifests they affect, ignore the rest.")
 @click.option("--live", is_flag=True, help="Read registrations and consent live from Microsoft Graph.")
 @click.option("--app-id", help="With --live: check every manifest against this application (client) id.")
+@click.option("--project", "project", type=click.Path(file_okay=False),
+              help="UiPath project folder to compare the manifests with (overrides their 'project:' key).")
 @_live_options
-def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, tenant, token_env,
-          graph_url, timeout) -> None:
+def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, project, tenant,
+          token_env, graph_url, timeout, config_file, changed) -> None:
     """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
-    from scopelint.session import Session, find_manifests
+    from scopelint.config import ConfigFinder
+    from scopelint.session import Session, find_manifests, manifests_affected_by
 
     targets = _output_targets(formats, outputs)
-    session = Session(rule_paths=[Path(p) for p in rule_paths])
+    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."])
+    if not manifests:
+        if changed:
+            return
+        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
+    configs = ConfigFinder(config_file)
+    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
     _announce(session.announcements)
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
-    manifests = find_manifests(paths or ["."])
-    if not manifests:
-        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    report = session.check(manifests, override, loader)
+    report = session.check(manifests, override, loader, Path(project) if project else None)
     input_errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in input_errors:
         click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
                    else f"scopelint: error: {f.file}: {f.message}", err=True)
-    _emit(report, targets)
-    level = fail_level or ("warning" if strict else "error")
-    sys.exit(exit_code(report.findings, level, input_error=bool(input_errors)))
+    report.fail_level = fail_level or ("warning" if strict else configs.fail_level(manifests) or "error")
+    _emit(report, targets, session)
+    sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
 
 
 def _registration_source(session, registration, live, app_id, live_args):
@@ -144,7 +156,7 @@ def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[
 
     targets: list[tuple[str, str | None]] = []
     for i, out in enumerate(outputs):
-        fmt = formats[i] if i < len(formats) else _FORMAT_BY_SUFFIX.get(Path(out).suffix.lower())
+        fmt = formats[i] if i < len(formats) else _format_of(out)
         if fmt is None:
             raise click.UsageError(f"cannot tell the format of {out}; give --format before --output")
         targets.append((fmt, out))
@@ -153,19 +165,36 @@ def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[
         raise click.UsageError("only one format can go to standard output; give --output for the others")
     if rest or not outputs:
         targets.append((rest[0] if rest else "text", None))
+    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        targets.append(("github", None))
     for fmt, _ in targets:
         if fmt not in known():
             raise click.UsageError(f"unknown format {fmt!r}; choose from {', '.join(known())}")
     return targets
 
 
-def _emit(report, targets) -> None:
-    from scopelint.fileio import write_atomic
-    from scopelint.report import reporter
+def _format_of(path: str) -> str | None:
+    """The format a file name implies ('.sarif.json' before '.json')."""
+    name = Path(path).name.lower()
+    return next((fmt for suffix, fmt in sorted(_FORMAT_BY_SUFFIX.items(), key=lambda kv: -len(kv[0]))
+                 if name.endswith(suffix)), None)
 
+
+def _emit(report, targets, session, audit_all: bool = False) -> None:
+    """Render each target; the audit formats (and every format with `audit_all`) get the audit view."""
+    from dataclasses import replace
+
+    from scopelint.fileio import write_atomic
+    from scopelint.report import AUDIT_FORMATS, reporter
+
+    audit = None
     for fmt, out in targets:
-        report.color = out is None and fmt == "text" and _use_color(sys.stdout)
-        text = reporter(fmt)(report)
+        shown = report
+        if audit_all or fmt in AUDIT_FORMATS:
+            audit = audit or session.audit(report)
+            shown = replace(report, audit=audit)
+        shown.color = out is None and fmt == "text" and _use_color(sys.stdout)
+        text = reporter(fmt)(shown)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -174,16 +203,26 @@ def _emit(report, targets) -> None:
 
 @main.command()
 @click.argument("manifest", type=click.Path())
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "manifest", "az", "terraform"]),
+              default="text",
+              help="text/json: the minimal set; manifest: its requiredResourceAccess JSON; az: az ad app permission "
+                   "commands from the registration to it; terraform: a required_resource_access block.")
+@click.option("--registration", "-r", type=click.Path(),
+              help="Registration to start from (--format az; default: the manifest's or the configuration's).")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-def scopes(manifest, fmt, rule_paths) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
     """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal)."""
+    from scopelint.config import ConfigFinder
     from scopelint.manifest import load_manifest
     from scopelint.session import Session
 
-    session = Session(rule_paths=[Path(p) for p in rule_paths])
+    configs = ConfigFinder(config_file)
+    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths([manifest]), configs=configs)
     _announce(session.announcements)
-    m = load_manifest(manifest)
+    m = load_manifest(manifest, session.config_for(manifest).limits)
+    if fmt in ("manifest", "az", "terraform"):
+        sys.exit(_remedy(session, m, fmt, Path(registration) if registration else None))
     result = session.engine.check(m, None)
     for f in result.findings:
         if f.severity == "error":
@@ -205,6 +244,108 @@ def scopes(manifest, fmt, rule_paths) -> None:
             admin = "  (admin consent)" if row["admin_consent"] else ""
             click.echo(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
     sys.exit(2 if any(f.severity == "error" for f in result.findings) else 0)
+
+
+def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
+    """Print the fix for one manifest; exit code 2 when its needs could not all be worked out."""
+    from scopelint.findings import NEEDS_REGISTRATION
+    from scopelint.fixes import plan_fix
+    from scopelint.manifest import LiveRegistration
+    from scopelint.report import fix_formats
+
+    config = session.config_for(manifest.path)
+    source = registration or manifest.registration or config.registration
+    reg = None
+    if not isinstance(source, LiveRegistration):
+        reg = session.registration_for(manifest, registration, None, config)
+    result = session.engine.check(manifest, reg)
+    errors = [f for f in result.findings if f.severity == "error" and f.kind not in NEEDS_REGISTRATION]
+    for f in errors:
+        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}", err=True)
+    plan = plan_fix(result, session.catalog, __version__,
+                    source.client_id if isinstance(source, LiveRegistration) else None)
+    if fmt == "manifest":
+        _announce([f"note: {n}" for n in fix_formats.notes(plan)])
+    render = {"manifest": fix_formats.render_manifest, "az": fix_formats.render_az,
+              "terraform": fix_formats.render_terraform}[fmt]
+    click.echo(render(plan), nl=False)
+    return 2 if errors else 0
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["html", "markdown", "csv"]),
+              help="Report format (default: from the --output suffix, else html).")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE (default: standard output).")
+@click.option("--registration", "-r", type=click.Path(), help="App registration file (overrides the manifests').")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+def report_command(paths, fmt, output, registration, rule_paths, config_file) -> None:
+    """Write an audit report for security review: per project the required permissions with their evidence,
+    admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
+    from scopelint.config import ConfigFinder
+    from scopelint.session import Session, find_manifests
+
+    fmt = fmt or (_format_of(output) if output else None) or "html"
+    if fmt not in ("html", "markdown", "csv"):
+        raise click.UsageError(f"an audit report is html, markdown or csv, not {fmt}")
+    manifests = find_manifests(paths or ["."])
+    if not manifests:
+        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
+    configs = ConfigFinder(config_file)
+    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
+    _announce(session.announcements)
+    report = session.check(manifests, Path(registration) if registration else None)
+    input_errors = [f for f in report.findings if f.kind == "invalid-input"]
+    for f in input_errors:
+        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
+                   else f"scopelint: error: {f.file}: {f.message}", err=True)
+    _emit(report, [(fmt, output)], session, audit_all=True)
+    if output:
+        _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])
+    sys.exit(2 if input_errors else 0)
+
+
+@main.command()
+@click.argument("manifests", nargs=-1, type=click.Path())
+@click.option("--git", "rev", metavar="REV",
+              help="Compare each MANIFEST (default: every one below .) with its version at git revision REV.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--output", "-o", type=click.Path(), help="Write to FILE (default: standard output).")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
+    """Permission impact of a manifest change: scopelint diff BASE HEAD, or scopelint diff --git REV [MANIFEST...].
+
+    Lists what becomes newly required, what newly needs admin consent, and what is now removable."""
+    from scopelint.config import ConfigFinder
+    from scopelint.diff import diff_results, manifest_at_revision
+    from scopelint.fileio import write_atomic
+    from scopelint.manifest import load_manifest
+    from scopelint.report import diff_formats
+    from scopelint.session import Session, find_manifests
+
+    if rev is None:
+        if len(manifests) != 2:
+            raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
+        heads = [Path(manifests[1])]
+        pairs = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
+    else:
+        heads = find_manifests(manifests or ["."])
+        if not heads:
+            raise InputError("no scopelint.yaml found", ", ".join(manifests) or ".")
+        pairs = [(manifest_at_revision(h, rev), load_manifest(h)) for h in heads]
+    configs = ConfigFinder(config_file)
+    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(heads), configs=configs)
+    _announce(session.announcements)
+    diffs = [diff_results(session.engine.check(base, None) if base else None, session.engine.check(head, None),
+                          session.catalog) for base, head in pairs]
+    render = {"text": diff_formats.render_text, "json": diff_formats.render_json,
+              "markdown": diff_formats.render_markdown}[fmt]
+    if output:
+        write_atomic(output, render(diffs))
+    else:
+        click.echo(render(diffs), nl=False)
 
 
 @main.command()
@@ -363,3 +504,56 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
         click.echo(f"wrote {output}: {len(audits)} app(s)")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(), default=".")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--write", is_flag=True, help="Create or update scopelint.yaml next to each project.json.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: every core, large trees).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, metavar="MB",
+              help="Workflows larger than this are reported, not read.")
+def scan(path, fmt, write, rule_paths, jobs, max_file_size) -> None:
+    """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
+    from scopelint.report.scan import render_json, render_text
+    from scopelint.rules import load_builtin_rules
+    from scopelint.uipath import scan as scan_tree
+
+    if rule_paths:
+        from scopelint.session import Session
+
+        session = Session(rule_paths=[Path(p) for p in rule_paths])
+        _announce(session.announcements)
+        book = session.rules
+    else:
+        book = load_builtin_rules()
+    result = scan_tree(path, book, jobs, max_file_size * 1024 * 1024)
+    for d in result.all_diagnostics:
+        click.echo(f"scopelint: warning: {d.file}:{d.line}: {d.message}" if d.line
+                   else f"scopelint: warning: {d.file}: {d.message}", err=True)
+    failed = False
+    if write:
+        from scopelint.manifest_write import write_manifests
+
+        outcomes = write_manifests(result, book)
+        failed = any(o.action == "error" for o in outcomes)
+        if fmt == "json":
+            rows = [{"path": o.path, "action": o.action, "added": list(o.added), "removed": list(o.removed),
+                     "notes": list(o.notes)} for o in outcomes]
+            click.echo(json.dumps({"manifests": rows}, indent=2, sort_keys=True))
+        else:
+            for o in outcomes:
+                changes = ", ".join([f"+{len(o.added)}"] * bool(o.added) + [f"-{len(o.removed)}"] * bool(o.removed))
+                click.echo(f"{o.action:<9} {o.path}" + (f" ({changes})" if changes else ""))
+                for name in o.added:
+                    click.echo(f"          + {name}")
+                for name in o.removed:
+                    click.echo(f"          - {name} (no workflow uses it)")
+                for note in o.notes:
+                    click.echo(f"          note: {note}")
+    else:
+        click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+    if result.nothing_read:
+        click.echo("scopelint: error: nothing could be read", err=True)
+    sys.exit(2 if result.nothing_read or failed else 0)

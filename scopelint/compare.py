@@ -6,6 +6,7 @@ Never prints. Inputs are already loaded; outputs are plain data for the reporter
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
@@ -164,7 +165,8 @@ class Engine:
         return (best[1], best[2]) if best else (None, {})
 
     # compare -----------------------------------------------------------------------------------------
-    def check(self, manifest: Manifest, registration: Registration | None) -> Result:
+    def check(self, manifest: Manifest, registration: Registration | None, extra: Iterable[Finding] = ()) -> Result:
+        """Needs, cover and findings; `extra` findings (e.g. project drift) go through the same `accept:` entries."""
         needs, findings = self.needs(manifest)
         minimal = self.minimal_cover(needs)
         ideal = {i: self.choose(n, set(minimal))[0] for i, n in enumerate(needs)}
@@ -180,6 +182,7 @@ class Engine:
             findings.extend(self._against_registration(manifest, needs, minimal, ideal, registration))
         if registration is not None and registration.consented is not None:
             findings.extend(self._against_consent(manifest, needs, registration))
+        findings.extend(extra)
         accepted, result.exceptions = self._apply_accepts(manifest, findings)
         result.findings = sorted(accepted, key=Finding.sort_key)
         return result
@@ -280,7 +283,9 @@ class Engine:
                 needed.setdefault(grant, set()).add(need.label)
         out: list[Finding] = []
         for perm in sorted(needed):
-            if any(self.lattice.covers(c, perm) for c in consented):
+            # A delegated sign-in asks for each scope by name and prompts for any scope nobody consented to, even
+            # under a broader consented one; an app-only token carries every assigned role, so broader ones serve.
+            if perm in consented or (ptype == "application" and any(self.lattice.covers(c, perm) for c in consented)):
                 continue
             subjects = sorted(needed[perm])
             out.append(make("not-consented",

@@ -1,14 +1,19 @@
 """The permission impact of a change to a manifest: what the minimal set gains (newly required, newly needing
-admin consent) and loses (now removable), comparing two checked versions (`scopelint diff`).
+admin consent) and loses (now removable), comparing two checked versions (`scopelint diff`). The base version
+can come from git (`git show REV:path`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from scopelint.catalog import Catalog, Permission
 from scopelint.compare import Result
+from scopelint.errors import InputError
 from scopelint.findings import Finding
+from scopelint.manifest import Manifest, parse_manifest
+from scopelint.yamlio import decode, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,26 @@ def _change(p: Permission, result: Result, catalog: Catalog) -> PermissionChange
     info = catalog.get(p.type, p.name)
     return PermissionChange(p, info.id if info else None, bool(info and info.admin_consent),
                             info.privilege if info else None, tuple(result.used_by.get(p, ())))
+
+
+def manifest_at_revision(path: Path, rev: str) -> Manifest | None:
+    """The manifest as it was at a git revision (`git show REV:path`); None when it did not exist there."""
+    import subprocess
+
+    label = f"{rev}:{path.as_posix()}"
+    if not rev or rev.startswith("-"):
+        raise InputError(f"not a git revision: {rev!r}")
+    try:
+        proc = subprocess.run(["git", "-C", str(path.parent), "show", f"{rev}:./{path.name}"],
+                              capture_output=True, timeout=120, check=False)
+    except FileNotFoundError:
+        raise InputError("git is not installed (needed for --git)") from None
+    except subprocess.TimeoutExpired:
+        raise InputError("git show took longer than 120 s", label) from None
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = lines[-1].removeprefix("fatal: ") if lines else f"git show exited with {proc.returncode}"
+        if "does not exist in" in message or "exists on disk, but not in" in message:
+            return None
+        raise InputError(f"git: {message}", label)
+    return parse_manifest(parse_yaml(decode(proc.stdout, label), label), label)

@@ -65,6 +65,10 @@ _CODES = [
     Code("SL306", "public-app", "warning", "the scope signs in through UiPath's public app",
          "OAuthApplication=UiPath: consent is held by UiPath's multi-tenant app, not by your registration, so checking "
          "the registration says nothing about what the robot can do."),
+    Code("SL307", "auth-mismatch", "warning", "the manifest's auth differs from how the project's scopes sign in",
+         "The Office 365 scopes of the project use an AuthenticationType of the other kind (delegated: a signed-in "
+         "user; application: client secret or certificate), so the manifest is checked against the wrong "
+         "permission type. Set `auth:` to match the workflows."),
     Code("SL401", "expired-exception", "warning", "an accepted exception has expired",
          "An `accept:` entry passed its `expires` date; the finding it suppressed is reported again. Review it and "
          "extend the date or fix the registration."),

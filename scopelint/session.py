@@ -60,6 +60,31 @@ def _walk(folder: Path) -> Iterable[Path]:
                 yield Path(root) / name
 
 
+def manifests_affected_by(changed: Iterable[str], root: str = ".") -> list[Path]:
+    """The manifests that changed files touch (for pre-commit): changed manifests, manifests whose registration
+    file changed, and every manifest below a changed configuration file. Unrelated files are ignored."""
+    import os
+
+    from scopelint.config import CONFIG_NAMES
+
+    files = {Path(os.path.abspath(c)) for c in changed}
+    configs = [f.parent for f in files if f.name in (*CONFIG_NAMES, "pyproject.toml")]
+    direct = [Path(c) for c in changed if Path(c).name in MANIFEST_NAMES and Path(c).is_file()]
+    out = list(direct)
+    for path in find_manifests([root]):
+        full = Path(os.path.abspath(path))
+        if full in files or any(full.is_relative_to(folder) for folder in configs):
+            out.append(path)
+            continue
+        try:
+            registration = load_manifest(path).registration
+        except InputError:
+            continue
+        if isinstance(registration, Path) and Path(os.path.abspath(registration)) in files:
+            out.append(path)
+    return find_manifests(map(str, out))
+
+
 @dataclass
 class Session:
     """Loaded knowledge plus run options."""
@@ -100,7 +125,7 @@ class Session:
         }
 
     def check(self, manifest_paths: list[Path], registration_override: Path | None = None,
-              registration_loader=None) -> CheckReport:
+              registration_loader=None, project_override: Path | None = None) -> CheckReport:
         results: list[Result] = []
         findings: list[Finding] = []
         for path in manifest_paths:
@@ -109,7 +134,8 @@ class Session:
                 manifest = load_manifest(path, config.limits)
                 registration = self.registration_for(manifest, registration_override, registration_loader,
                                                      config)
-                result = self.engine.check(manifest, registration)
+                drift = self.project_drift(manifest, registration, project_override)
+                result = self.engine.check(manifest, registration, drift)
                 result.findings = with_severities(result.findings, config.severity)
             except InputError as exc:
                 findings.append(invalid_input(exc, str(path)))
@@ -117,6 +143,17 @@ class Session:
             results.append(result)
             findings.extend(result.findings)
         return CheckReport(results, sorted(findings, key=Finding.sort_key), self.meta())
+
+    def project_drift(self, manifest: Manifest, registration: Registration | None,
+                      override: Path | None = None) -> list[Finding]:
+        """Manifest vs its UiPath project (`project:` key, or --project for every manifest); none without either."""
+        folder = override if override is not None else manifest.project
+        if folder is None:
+            return []
+        from scopelint.drift import project_findings  # lazy: only runs that compare with a project scan XAML
+
+        line = None if override is not None else manifest.project_line
+        return project_findings(manifest, Path(folder), registration, self.rules, self.catalog, line)
 
     def config_for(self, manifest_path: str | Path) -> Config:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""

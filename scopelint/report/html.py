@@ -22,7 +22,7 @@ _CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
        color: #1a1a1a; background: #ffffff; }
-a { color: #0645ad; }
+a { color: #0645ad; overflow-wrap: anywhere; }
 a:focus, a:hover { outline: 2px solid #0645ad; outline-offset: 2px; }
 .skip { position: absolute; left: -10000px; top: 0; background: #ffffff; padding: .5em; }
 .skip:focus { left: .5em; }
@@ -37,6 +37,7 @@ caption { text-align: left; font-weight: 600; padding: .3em 0; }
 th, td { border: 1px solid #c8ced6; padding: .35em .5em; text-align: left; vertical-align: top; }
 thead th { background: #e8edf3; color: #1a1a1a; }
 tbody th { font-weight: 600; }
+th .muted, th .mono { font-weight: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; }
 dl.facts dt { font-weight: 600; }

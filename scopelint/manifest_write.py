@@ -1,0 +1,266 @@
+"""`scopelint scan --write`: create or update the scopelint.yaml next to each scanned UiPath project.
+
+An existing manifest is edited as text, not re-dumped: only the `activities:` block changes (entries still used keep
+their own lines, options and comments; unused ones go; new ones are appended), and `scopelint`, `name`, `auth` and
+`project` are added when absent. Everything else (registration, accept, operations, comments) stays byte for byte.
+The result must load as a manifest before it replaces the file, atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from scopelint.errors import InputError
+from scopelint.fileio import write_atomic
+from scopelint.manifest import parse_manifest
+from scopelint.rules import RuleBook
+from scopelint.uipath import Project, ScanResult
+from scopelint.yamlio import LDict, LList, parse_yaml, read_text
+
+MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
+_MARK = "# scan:"
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.`/ -]*$")
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What --write did for one project."""
+
+    path: str
+    action: str  # created | updated | unchanged | skipped | error
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    shared: bool = False
+
+
+def write_manifests(result: ScanResult, rules: RuleBook) -> list[WriteOutcome]:
+    """One outcome per project; a manifest that cannot be updated is reported and left as it was."""
+    out = []
+    for project in result.projects:
+        if project.kind == "folder":
+            out.append(WriteOutcome(project.path, "skipped", notes=("no project.json: not a UiPath project, "
+                                                                    "no manifest written",)))
+            continue
+        try:
+            out.append(write_manifest(project, rules))
+        except InputError as exc:
+            out.append(WriteOutcome(exc.file or project.path, "error", notes=(str(exc),)))
+    return out
+
+
+def manifest_path(project: Project) -> Path:
+    folder = Path(project.path)
+    return next((folder / n for n in MANIFEST_NAMES if (folder / n).is_file()), folder / MANIFEST_NAMES[0])
+
+
+def write_manifest(project: Project, rules: RuleBook) -> WriteOutcome:
+    path = manifest_path(project)
+    entries, disabled_only = planned_activities(project, rules)
+    if path.exists():
+        old = read_text(path)
+        text, added, removed, notes = update_text(old, str(path), project, entries, disabled_only, rules)
+        action = "unchanged" if text == old else "updated"
+    else:
+        text = new_text(project, entries, disabled_only)
+        added, removed, notes, action = tuple(e.name for e in entries), (), (), "created"
+    _validate(text, str(path))
+    if action != "unchanged":
+        write_atomic(path, text)
+    return WriteOutcome(str(path), action, added, removed, notes)
+
+
+def planned_activities(project: Project, rules: RuleBook) -> tuple[list[_Entry], list[str]]:
+    """Activities to declare (active, not scopes) and those used only in disabled code (named in a comment)."""
+    active: dict[str, bool] = {}
+    disabled: set[str] = set()
+    for a in project.activities:
+        if a.kind == "scope":
+            continue
+        if a.disabled:
+            disabled.add(a.canonical)
+            continue
+        rule = rules.find(a.canonical)
+        active[a.canonical] = active.get(a.canonical, False) or (a.shared and bool(rule and rule.shared))
+    entries = [_Entry(name, shared) for name, shared in sorted(active.items())]
+    return entries, sorted(disabled - set(active))
+
+
+def auth_for(project: Project) -> tuple[str, str | None]:
+    """The manifest's auth for a project, and a comment when scan had to choose."""
+    if project.auth in ("delegated", "application"):
+        return project.auth, None
+    if project.auth == "connections":
+        return "delegated", ("the workflows sign in through Integration Service connections, which act for the "
+                             "connection's user: delegated")
+    modes = ", ".join(project.auth_modes) or "no Office 365 scope found"
+    return "delegated", f"scan could not tell how the workflows sign in ({modes}): delegated assumed, check it"
+
+
+def new_text(project: Project, entries: list[_Entry], disabled_only: list[str]) -> str:
+    auth, why = auth_for(project)
+    lines = [
+        f"# scopelint manifest for the UiPath project {project.name}, written by `scopelint scan --write`.",
+        "# Running it again updates `activities:` and keeps hand-written keys (registration, accept, operations)",
+        "# and comments.",
+        "scopelint: 1",
+        f"name: {_scalar(project.name)}",
+    ]
+    if why:
+        lines.append(f"# auth: {why}")
+    lines += [f"auth: {auth}", "project: ."]
+    lines += _activities_block(entries, disabled_only, "  ")
+    return "\n".join(lines) + "\n"
+
+
+def _activities_block(entries: list[_Entry], disabled_only: list[str], indent: str) -> list[str]:
+    if not entries:
+        return ["activities: []", *_marks(disabled_only, "  ")]
+    return ["activities:", *_entry_lines(entries, indent), *_marks(disabled_only, indent)]
+
+
+def _entry_lines(entries: list[_Entry], indent: str) -> list[str]:
+    out = []
+    for e in entries:
+        if e.shared:
+            out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  shared: true"]
+        else:
+            out.append(f"{indent}- {_scalar(e.name)}")
+    return out
+
+
+def _marks(disabled_only: list[str], indent: str) -> list[str]:
+    return [f"{indent}{_MARK} used only in disabled code (CommentOut), not declared: {n}" for n in disabled_only]
+
+
+def _scalar(text: str) -> str:
+    plain = _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in ("true", "false", "null", "yes",
+                                                                                     "no", "on", "off", "~")
+    return text if plain and not text.replace(".", "").isdigit() else json.dumps(text, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------------- textual update
+def update_text(text: str, name: str, project: Project, entries: list[_Entry], disabled_only: list[str],
+                rules: RuleBook) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The existing manifest with its activities block brought up to date; returns text, added, removed, notes."""
+    doc = parse_yaml(text, name)
+    if not isinstance(doc, LDict):
+        raise InputError("the existing manifest is not a mapping of keys; not touched", name)
+    lines = text.splitlines()
+    newline = "\r\n" if "\r\n" in text else "\n"
+    starts = {k: doc.line_of(k) - 1 for k in doc}
+    if len(set(starts.values())) != len(starts) or any(lines[i][:1].isspace() for i in starts.values()):
+        raise InputError("the existing manifest is not block-style YAML (one top-level key per line); not touched",
+                         name)
+    notes: list[str] = []
+    used = {a.canonical.lower() for a in project.activities}
+    if "activities" in doc:
+        start = starts["activities"]
+        end = min((i for i in starts.values() if i > start), default=len(lines))
+        while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+            end -= 1
+        block, added, removed = _update_block(lines[start:end], start, doc["activities"], entries, disabled_only,
+                                              used, rules, notes)
+        lines[start:end] = block
+        delta = len(block) - (end - start)
+        starts = {k: (i + delta if i > start else i) for k, i in starts.items()}
+    else:
+        added, removed = tuple(e.name for e in entries), ()
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += _activities_block(entries, disabled_only, "  ")
+    lines = _add_missing_keys(lines, starts, doc, project, notes)
+    return newline.join(lines) + newline, added, removed, tuple(notes)
+
+
+def _update_block(block: list[str], start: int, value, entries: list[_Entry], disabled_only: list[str],
+                  used: set[str], rules: RuleBook, notes: list[str]) -> tuple[list[str], tuple[str, ...],
+                                                                                tuple[str, ...]]:
+    """Rewrite the `activities:` block (block[0] is its key line, at 0-based line `start` of the file)."""
+    items = value if isinstance(value, LList) else LList()
+    block_style = bool(items) and all(isinstance(x, (str, LDict)) for x in items) and \
+        all(ln - 1 > start for ln in items.item_lines)
+    if not block_style:  # flow style (`activities: [a, b]`), empty or malformed: regenerate the block
+        return _activities_block(entries, disabled_only, "  "), tuple(e.name for e in entries), ()
+    dashes = []  # where each item opens (its `-`), relative to the block
+    for ln in items.item_lines:
+        j = ln - 1 - start
+        while j > 1 and not block[j].lstrip().startswith("-"):
+            j -= 1
+        dashes.append(j)
+    first = block[dashes[0]]
+    indent = first[: len(first) - len(first.lstrip())]
+    head = [ln for ln in block[1:dashes[0]] if not ln.strip().startswith(_MARK)]
+    segments = [block[d:(dashes[i + 1] if i + 1 < len(dashes) else len(block))] for i, d in enumerate(dashes)]
+    for i in range(len(segments) - 1):  # comments right above an item belong to that item
+        seg = segments[i]
+        k = len(seg)
+        while k > 1 and seg[k - 1].strip().startswith("#") and not seg[k - 1].strip().startswith(_MARK):
+            k -= 1
+        segments[i], segments[i + 1] = seg[:k], seg[k:] + segments[i + 1]
+    kept: list[str] = []
+    declared: set[str] = set()
+    removed: list[str] = []
+    for item, seg in zip(items, segments, strict=True):
+        ref = item if isinstance(item, str) else str(item.get("activity", ""))
+        rule = rules.find(ref)
+        if rule is None:
+            declared.add(ref.strip().lower())
+            notes.append(f"kept '{ref}': not in the rule book, so scan cannot tell whether it is used")
+        elif rule.cls.lower() in used:
+            declared.add(rule.cls.lower())
+        else:
+            removed.append(ref)
+            continue
+        kept += [ln for ln in seg if not ln.strip().startswith(_MARK)]
+    trailing: list[str] = []
+    while kept and not kept[-1].strip():
+        trailing.insert(0, kept.pop())
+    new = [e for e in entries if e.name.lower() not in declared]
+    marks = _marks([n for n in disabled_only if n.lower() not in declared], indent)
+    if not kept and not new:
+        return ["activities: []", *head, *marks, *trailing], (), tuple(removed)
+    return [block[0], *head, *kept, *_entry_lines(new, indent), *marks, *trailing], \
+        tuple(e.name for e in new), tuple(removed)
+
+
+def _add_missing_keys(lines: list[str], starts: dict[str, int], doc: LDict, project: Project,
+                      notes: list[str]) -> list[str]:
+    auth, why = auth_for(project)
+    extra: list[str] = []
+    if "name" not in doc:
+        extra.append(f"name: {_scalar(project.name)}")
+    if "auth" not in doc:
+        if why:
+            extra.append(f"# auth: {why}")
+        extra.append(f"auth: {auth}")
+    elif doc["auth"] != auth and project.auth in ("delegated", "application"):
+        notes.append(f"auth: {doc['auth']} left as written, but the workflows sign in as {project.auth}")
+    if "project" not in doc:
+        extra.append("project: .")
+    elif isinstance(doc["project"], str) and doc["project"].strip() not in (".", "./"):
+        notes.append(f"project: {doc['project']} left as written")
+    if "scopelint" in doc:
+        at = starts["scopelint"] + 1
+    else:
+        at = 0
+        while at < len(lines) and (lines[at].startswith("#") or not lines[at].strip()):
+            at += 1
+        extra.insert(0, "scopelint: 1")
+    return lines[:at] + extra + lines[at:]
+
+
+def _validate(text: str, name: str) -> None:
+    try:
+        parse_manifest(parse_yaml(text, name), name)
+    except InputError as exc:
+        raise InputError(f"the updated manifest would not load ({exc.message}); left unchanged", name,
+                         exc.line) from None

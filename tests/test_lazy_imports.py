@@ -1,0 +1,39 @@
+"""The hot path stays light: `scopelint check` on a manifest without `operations:` never loads msgraph, azure,
+jsonschema or the 3 MB operation index (speed is measured in bench/, not asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import EXAMPLES
+
+PROBE = """
+import json, sys
+from scopelint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+import scopelint.operations as ops
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('msgraph', 'azure', 'kiota_abstractions', 'jsonschema', 'httpx'))
+print(json.dumps({'heavy': heavy, 'index_loaded': ops.load_operations.cache_info().currsize}), file=sys.stderr)
+"""
+
+
+def _probe(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_check_without_operations_loads_nothing_heavy():
+    result = _probe("check", str(EXAMPLES / "invoice-bot" / "scopelint.yaml"))
+    assert result == {"heavy": [], "index_loaded": 0}
+
+
+def test_check_with_operations_loads_the_index_but_not_msgraph(tmp_path):
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: x\nactivities: []\noperations:\n  - GET /me/messages\n")
+    result = _probe("check", str(manifest))
+    assert result == {"heavy": [], "index_loaded": 1}
