@@ -9,7 +9,6 @@ import json
 import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -104,5 +103,6 @@ def load_catalog() -> Catalog:
             return Catalog(json.loads(cached.read_text(encoding="utf-8")), origin=str(cached))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
-    data = resources.files("scopelint") / "data" / "catalog.json"
-    return Catalog(json.loads(data.read_text(encoding="utf-8")), origin="bundled")
+    from scopelint.paths import DATA
+
+    return Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")

@@ -8,14 +8,13 @@ compact catalog.json and operations.json that catalog.py and operations.py load.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from scopelint.errors import InputError
+from scopelint.operations import normalize_path
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 _SCHEMES = {"delegated": "DelegatedWork", "application": "Application"}
-_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 def catalog_from_export(export: Any, paths_doc: Any | None, name: str) -> dict[str, Any]:
@@ -89,13 +88,6 @@ def _privilege_levels(paths_doc: dict[str, Any]) -> dict[tuple[str, str], int]:
     return levels
 
 
-def normalize_path(path: str) -> str:
-    """Lower-case Graph path with every {placeholder} as {id}, no query string, no trailing slash."""
-    path = path.split("?", 1)[0].strip().lower()
-    path = _PLACEHOLDER.sub("{id}", path)
-    return "/" + "/".join(s for s in path.split("/") if s)
-
-
 def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
     """Operation index: per permission type, 'METHOD /path' -> [least-privileged names, accepted names]."""
     if not isinstance(paths_doc, dict) or not isinstance(paths_doc.get("permissions"), dict):
@@ -127,11 +119,11 @@ def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
 def main() -> None:
     """Maintainers: regenerate data/rules.json after editing the YAML rule packs (`python -m scopelint.databuild`)."""
     import json
-    from importlib import resources
 
+    from scopelint.paths import DATA
     from scopelint.rules import compile_builtin_packs
 
-    target = resources.files("scopelint") / "data" / "rules.json"
+    target = DATA / "rules.json"
     text = json.dumps(compile_builtin_packs(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     with open(str(target), "w", encoding="utf-8") as fh:
         fh.write(text)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import yaml
 
 from scopelint.catalog import TYPES, Catalog, Permission, load_catalog
+from scopelint.paths import DATA
 
 _NAME = re.compile(r"^(?P<res>.+?)\.(?P<lvl>[A-Za-z]+)(?P<sfx>\.All|\.Shared)?$", re.IGNORECASE)
 _LEVEL = {"readbasic": 0, "read": 1, "readwrite": 2}
@@ -135,7 +135,7 @@ def _level_within(low: str, high: str) -> bool:
 @cache
 def load_lattice() -> Lattice:
     doc = yaml.load(
-        (resources.files("scopelint") / "data" / "lattice.yaml").read_text(encoding="utf-8"),
+        (DATA / "lattice.yaml").read_text(encoding="utf-8"),
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     return Lattice(load_catalog(), doc)

@@ -11,14 +11,14 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from scopelint.catalog import PermissionType, user_cache_dir
-from scopelint.databuild import normalize_path
+from scopelint.paths import DATA
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _PREFIX = re.compile(r"^(https?://[^/]+)?/?(v1\.0|beta)(?=/|$)", re.IGNORECASE)
 _END = "\0end"
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _ITEM_BY_PATH = re.compile(r"/root:[^:]*(:|$)")
 
 
@@ -78,6 +78,13 @@ def parse_request(request: str) -> tuple[str, str]:
     path = _PREFIX.sub("", path.strip())
     path = _ITEM_BY_PATH.sub("/items/{id}", path.split("?", 1)[0])
     return method, normalize_path(path)
+
+
+def normalize_path(path: str) -> str:
+    """Lower-case Graph path with every {placeholder} as {id}, no query string, no trailing slash."""
+    path = path.split("?", 1)[0].strip().lower()
+    path = _PLACEHOLDER.sub("{id}", path)
+    return "/" + "/".join(s for s in path.split("/") if s)
 
 
 def _equivalents(segments: list[str]) -> list[list[str]]:
@@ -142,4 +149,4 @@ def load_operations() -> OperationIndex:
             return OperationIndex(json.loads(cached.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             pass
-    return OperationIndex(json.loads((resources.files("scopelint") / "data" / "operations.json").read_text("utf-8")))
+    return OperationIndex(json.loads((DATA / "operations.json").read_text("utf-8")))

@@ -6,12 +6,10 @@ built-in rule of the same class only when it says `overrides: true`.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import yaml
 
 from scopelint.catalog import Catalog, Permission, PermissionType, load_catalog
 from scopelint.errors import InputError
+from scopelint.paths import DATA, SCHEMAS
 from scopelint.yamlio import LDict, LList, load_yaml
 
 AnyOf = tuple[tuple[Permission, ...], ...]
@@ -114,6 +113,8 @@ class RuleBook:
 
     def suggest(self, ref: str) -> list[str]:
         """Up to three close activity names (one per rule), for did-you-mean."""
+        import difflib
+
         names: dict[str, Rule] = {}
         for rule in self.rules.values():
             names.setdefault(_key(rule.short_name), rule)
@@ -185,8 +186,7 @@ def _requirement(raw: dict, ops: Iterable[str], ptype: PermissionType, catalog: 
 
 def builtin_pack_files() -> list[Path]:
     """The YAML sources of the built-in packs (the data contributors edit)."""
-    folder = resources.files("scopelint") / "data" / "rules"
-    return sorted(Path(str(folder)).glob("*.yaml"))
+    return sorted((DATA / "rules").glob("*.yaml"))
 
 
 def compile_builtin_packs() -> dict[str, Any]:
@@ -200,7 +200,7 @@ def compile_builtin_packs() -> dict[str, Any]:
 def load_builtin_rules() -> RuleBook:
     """The bundled packs, from the compiled data/rules.json (kept equal to the YAML sources by a data-QA test)."""
     catalog = load_catalog()
-    compiled = json.loads((resources.files("scopelint") / "data" / "rules.json").read_text(encoding="utf-8"))
+    compiled = json.loads((DATA / "rules.json").read_text(encoding="utf-8"))
     rules: list[Rule] = []
     for doc in compiled["packs"]:
         rules.extend(rule for rule, _ in parse_pack(doc, f"builtin:{doc['file']}", catalog))
@@ -221,7 +221,7 @@ def load_user_pack(path: Path, catalog: Catalog | None = None) -> list[tuple[Rul
 def _schema_validator(schema_name: str):
     import jsonschema  # imported here: only user packs and config files pay for it
 
-    schema = json.loads((resources.files("scopelint") / "schemas" / schema_name).read_text("utf-8"))
+    schema = json.loads((SCHEMAS / schema_name).read_text("utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

@@ -17,7 +17,8 @@ try:
 except SystemExit:
     pass
 import scopelint.operations as ops
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('msgraph', 'azure', 'kiota_abstractions', 'jsonschema', 'httpx'))
+roots = ('msgraph', 'azure', 'kiota_abstractions', 'jsonschema', 'httpx')
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in roots)
 print(json.dumps({'heavy': heavy, 'index_loaded': ops.load_operations.cache_info().currsize}), file=sys.stderr)
 """
 

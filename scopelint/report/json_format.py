@@ -25,7 +25,16 @@ def finding_dict(f: Finding) -> dict:
         "suggestion": f.suggestion,
         "suppressed": f.suppressed_by is not None,
         "suppressed_by": f.suppressed_by,
+        "exception": _exception(f.extra.get("exception")),
     }
+
+
+def _exception(accept) -> dict | None:
+    """The `accept:` entry that suppressed (or, expired, no longer suppresses) the finding, with its review data."""
+    if accept is None:
+        return None
+    return {"line": accept.line, "reason": accept.reason, "owner": accept.owner, "ticket": accept.ticket,
+            "expires": accept.expires.isoformat() if accept.expires else None}
 
 
 def render(report: CheckReport) -> str:
