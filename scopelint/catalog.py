@@ -49,41 +49,52 @@ class Catalog:
         self.origin = origin
         self.source: str = doc.get("source") or "unknown"
         self.retrieved: str | None = doc.get("retrieved")
-        self._by_name: dict[tuple[str, str], PermissionInfo] = {}
-        self._by_id: dict[tuple[str, str], PermissionInfo] = {}
+        self._rows: dict[tuple[str, str], dict] = {}
+        self._ids: dict[tuple[str, str], tuple[str, str]] = {}
+        self._infos: dict[tuple[str, str], PermissionInfo] = {}
         for ptype in TYPES:
             for row in doc.get(ptype, []):
-                info = PermissionInfo(
-                    permission=Permission(ptype, row["value"]),
-                    id=row["id"].lower(),
-                    admin_consent=bool(row.get("admin")),
-                    privilege=row.get("privilege"),
-                    title=row.get("title", ""),
-                    enabled=bool(row.get("enabled", True)),
-                )
-                self._by_name[(ptype, row["value"].lower())] = info
-                self._by_id[(ptype, info.id)] = info
+                key = (ptype, row["value"].lower())
+                self._rows[key] = row
+                self._ids[(ptype, row["id"].lower())] = key
+
+    def _info(self, key: tuple[str, str]) -> PermissionInfo | None:
+        """Built on first use: a run touches a handful of the 1,500 permissions."""
+        info = self._infos.get(key)
+        if info is None and key in self._rows:
+            row = self._rows[key]
+            info = PermissionInfo(
+                permission=Permission(key[0], row["value"]),
+                id=row["id"].lower(),
+                admin_consent=bool(row.get("admin")),
+                privilege=row.get("privilege"),
+                title=row.get("title", ""),
+                enabled=bool(row.get("enabled", True)),
+            )
+            self._infos[key] = info
+        return info
 
     def get(self, ptype: str, name: str) -> PermissionInfo | None:
         """The permission of that type and name (any case, surrounding blanks ignored)."""
-        return self._by_name.get((ptype, name.strip().lower()))
+        return self._info((ptype, name.strip().lower()))
 
     def by_id(self, ptype: str, guid: str) -> PermissionInfo | None:
-        return self._by_id.get((ptype, guid.strip().lower()))
+        key = self._ids.get((ptype, guid.strip().lower()))
+        return self._info(key) if key else None
 
     def permission(self, ptype: str, name: str) -> Permission | None:
         info = self.get(ptype, name)
         return info.permission if info else None
 
     def names(self, ptype: str) -> list[str]:
-        return sorted(info.permission.name for (t, _), info in self._by_name.items() if t == ptype)
+        return sorted(row["value"] for (t, _), row in self._rows.items() if t == ptype)
 
     def other_type(self, ptype: str, name: str) -> PermissionInfo | None:
         """The same name under the other type, for wrong-type findings."""
         return self.get("application" if ptype == "delegated" else "delegated", name)
 
     def __len__(self) -> int:
-        return len(self._by_name)
+        return len(self._rows)
 
 
 def user_cache_dir() -> Path:

@@ -48,25 +48,32 @@ class Lattice:
                     if low is not None:
                         self._curated.setdefault(top, []).append(Edge(top, low, entry["source"]))
         self._families: dict[tuple[str, str], list[tuple[Permission, str, int]]] = {}
-        for ptype in TYPES:
-            for name in catalog.names(ptype):
-                m = _NAME.match(name)
-                if m:
+        self._closure: dict[Permission, frozenset[Permission]] = {}
+
+    def _family(self, ptype: str, resource: str) -> list[tuple[Permission, str, int]]:
+        """Permissions of one resource (`Mail`, `Files`...) with their level and reach, built on first use."""
+        key = (ptype, resource.lower())
+        if key not in self._families:
+            family = []
+            for name in self.catalog.names(ptype):
+                m = _NAME.match(name) if name.lower().startswith(key[1] + ".") else None
+                if m and m["res"].lower() == key[1]:
                     scope = _SCOPE[(m["sfx"] or "").lower()]
                     if ptype == "application" and scope == 0:
                         scope = 2  # an application role is tenant-wide with or without `.All`
-                    fam = self._families.setdefault((ptype, m["res"].lower()), [])
-                    fam.append((Permission(ptype, name), m["lvl"].lower(), scope))
-        self._closure: dict[Permission, frozenset[Permission]] = {}
+                    family.append((Permission(ptype, name), m["lvl"].lower(), scope))
+            self._families[key] = family
+        return self._families[key]
 
     def direct_edges(self, perm: Permission) -> list[Edge]:
         """The edges leaving `perm`: generic ones from the naming scheme, then curated ones."""
         edges: list[Edge] = []
         m = _NAME.match(perm.name)
         if m:
-            own = next((f for f in self._families.get((perm.type, m["res"].lower()), []) if f[0] == perm), None)
+            family = self._family(perm.type, m["res"])
+            own = next((f for f in family if f[0] == perm), None)
             if own:
-                for other, level, scope in self._families[(perm.type, m["res"].lower())]:
+                for other, level, scope in family:
                     if other != perm and _level_within(level, own[1]) and scope <= own[2]:
                         edges.append(Edge(perm, other, "naming scheme: same resource, narrower level or reach"))
         edges.extend(self._curated.get(perm, []))

@@ -50,6 +50,10 @@ def write_manifests(result: ScanResult, rules: RuleBook) -> list[WriteOutcome]:
             out.append(WriteOutcome(project.path, "skipped", notes=("no project.json: not a UiPath project, "
                                                                     "no manifest written",)))
             continue
+        if not project.activities and not project.packages and not manifest_path(project).exists():
+            out.append(WriteOutcome(project.path, "skipped", notes=("no Microsoft 365 activities or package: "
+                                                                    "no manifest written",)))
+            continue
         try:
             out.append(write_manifest(project, rules))
         except InputError as exc:
@@ -214,7 +218,8 @@ def _update_block(block: list[str], start: int, value, entries: list[_Entry], di
         rule = rules.find(ref)
         if rule is None:
             declared.add(ref.strip().lower())
-            notes.append(f"kept '{ref}': not in the rule book, so scan cannot tell whether it is used")
+            if ref.strip().lower() not in used:
+                notes.append(f"kept '{ref}': not in the rule book, so scan cannot tell whether it is used")
         elif rule.cls.lower() in used:
             declared.add(rule.cls.lower())
         else:
