@@ -124,13 +124,19 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     report = session.check(manifests, override, loader, Path(project) if project else None)
-    input_errors = [f for f in report.findings if f.kind == "invalid-input"]
-    for f in input_errors:
-        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
-                   else f"scopelint: error: {f.file}: {f.message}", err=True)
+    input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else configs.fail_level(manifests) or "error")
     _emit(report, targets, session)
     sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
+
+
+def _input_errors(report) -> list:
+    """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
+    errors = [f for f in report.findings if f.kind == "invalid-input"]
+    for f in errors:
+        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
+                   else f"scopelint: error: {f.file}: {f.message}", err=True)
+    return errors
 
 
 def _registration_source(session, registration, live, app_id, live_args):
@@ -296,10 +302,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file) ->
     session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
     _announce(session.announcements)
     report = session.check(manifests, Path(registration) if registration else None)
-    input_errors = [f for f in report.findings if f.kind == "invalid-input"]
-    for f in input_errors:
-        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
-                   else f"scopelint: error: {f.file}: {f.message}", err=True)
+    input_errors = _input_errors(report)
     _emit(report, [(fmt, output)], session, audit_all=True)
     if output:
         _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])

@@ -57,8 +57,7 @@ def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None 
     for p in sorted(held - set(result.minimal)):
         f = accepted.get((p.type, p.name))
         if f is not None:
-            keep.append(_entry(p, catalog, why=f"accepted exception: {f.extra['exception'].reason}"
-                               if "exception" in f.extra else "accepted exception"))
+            keep.append(_entry(p, catalog, why=f"accepted exception: {f.extra['exception'].reason}"))
         elif p.name.lower() in OIDC_SCOPES:
             keep.append(_entry(p, catalog, why="sign-in scope (OpenID Connect)"))
     target = tuple(sorted(required + keep, key=lambda e: e.permission))

@@ -66,7 +66,6 @@ class LiveOptions:
     graph_url: str = DEFAULT_GRAPH_URL
     tenant: str | None = None
     token: Secret | None = field(default=None, repr=False)
-    token_env: str | None = None
     timeout: float = 30.0
     max_retries: int = 4
     retry_budget: float = 60.0
@@ -100,8 +99,8 @@ def live_options(graph_url: str | None = None, tenant: str | None = None, token_
     if tenant is not None and not _TENANT.match(tenant.strip()):
         raise InputError("--tenant must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com")
     token = _token_from_env(token_env) if token_env else None
-    return LiveOptions(graph_url=root, tenant=tenant.strip() if tenant else None, token=token, token_env=token_env,
-                       timeout=timeout, concurrency=concurrency, show_users=show_users)
+    return LiveOptions(graph_url=root, tenant=tenant.strip() if tenant else None, token=token, timeout=timeout,
+                       concurrency=concurrency, show_users=show_users)
 
 
 def graph_root(url: str, origin: str) -> str:

@@ -124,7 +124,7 @@ class Session:
             "lattice": self.engine.lattice.version,
         }
 
-    def check(self, manifest_paths: list[Path], registration_override: Path | None = None,
+    def check(self, manifest_paths: list[Path], registration_override: Path | LiveRegistration | None = None,
               registration_loader=None, project_override: Path | None = None) -> CheckReport:
         results: list[Result] = []
         findings: list[Finding] = []
@@ -165,7 +165,7 @@ class Session:
 
         return build_audit(report, self.catalog, self.engine.lattice)
 
-    def registration_for(self, manifest: Manifest, override: Path | None, live_loader=None,
+    def registration_for(self, manifest: Manifest, override: Path | LiveRegistration | None, live_loader=None,
                          config: Config = DEFAULT_CONFIG) -> Registration | None:
         source = override if override is not None else (manifest.registration or config.registration)
         if source is None:

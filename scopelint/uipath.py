@@ -41,9 +41,8 @@ _UIPATH_SCHEMA = "http://schemas.uipath.com/workflow/activities"
 _SEP = "\x1f"  # expat's namespace separator: a character XML forbids, so it cannot occur in a URI or a name
 _TYPE_ARGS = "http://schemas.microsoft.com/winfx/2006/xaml" + _SEP + "TypeArguments"
 _CHUNK = 256 * 1024
-# The prefilter: a workflow whose bytes never declare the activity assembly cannot hold one of its activities.
-_PREFILTER = re.compile(rb"assembly\s*=\s*uipath\.microsoft(?:office365|teams)\.activities")
 _PREFILTER_OVERLAP = 96
+_ASSEMBLY_NAMES = tuple(p.lower().encode() for p in PACKAGES)
 _MERGE_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
 
 
@@ -463,7 +462,7 @@ class _Refused(Exception):
     """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
 
 
-_IGNORE, _COMMENT, _ACTIVITY, _AUTHSCOPES, _MAILBOX = 0, 1, 2, 3, 4
+_COMMENT, _ACTIVITY, _AUTHSCOPES, _MAILBOX = 1, 2, 3, 4
 _CLR_CACHE: dict[str, tuple[str, str] | None] = {}
 
 
@@ -473,35 +472,33 @@ def _clr(uri: str) -> tuple[str, str] | None:
     if hit is not False:
         return hit
     result = None
-    if uri.startswith("clr-namespace:"):
-        parts = [p.strip() for p in uri[len("clr-namespace:"):].split(";")]
-        assembly = next((p.partition("=")[2].strip() for p in parts[1:] if p.partition("=")[0].strip() == "assembly"),
-                        "")
-        result = (parts[0], assembly)
+    if uri.startswith("clr-namespace:"):  # parsed as System.Xaml does: `;assembly=` exactly, no blanks
+        ns, _, assembly = uri[len("clr-namespace:"):].partition(";assembly=")
+        result = (ns, assembly.split(",", 1)[0])
     if len(_CLR_CACHE) < 4096:
         _CLR_CACHE[uri] = result
     return result
 
 
-def _classify(name: str) -> tuple:
-    """What an element (expat name `URI<sep>local`) is to the scanner; the caller caches the answer per name."""
+def _classify(name: str) -> tuple | None:
+    """What an element (expat name `URI<sep>local`) is to the scanner, None when nothing; cached per name."""
     uri, sep, local = name.rpartition(_SEP)
     if not sep:
-        return (_IGNORE,)
+        return None
     clr = _clr(uri)
     if local == "CommentOut" and (uri == _UIPATH_SCHEMA or (clr and clr[0] == "UiPath.Core.Activities")):
         return (_COMMENT,)
     if clr is None or clr[1].lower() not in _ASSEMBLIES:
-        return (_IGNORE,)
+        return None
     ns = clr[0]
     if not any(ns == root or ns.startswith(root + ".") for root in PACKAGES):
-        return (_IGNORE,)
+        return None
     if "." in local:  # a property element such as Office365ApplicationScope.Body
         if local == "Office365ApplicationScope.AuthenticationScopes" and ns == O365_PACKAGE:
             return (_AUTHSCOPES,)
-        return (_IGNORE,)
+        return None
     if _HELPER_SEGMENTS.intersection(ns.split(".")) or local in _HELPER_NAMES or local.endswith(_HELPER_SUFFIXES):
-        return (_MAILBOX,) if local == "MailboxArgument" else (_IGNORE,)
+        return (_MAILBOX,) if local == "MailboxArgument" else None
     cls = f"{ns}.{local}"
     return (_ACTIVITY, cls, cls == SCOPE_CLASS)
 
@@ -548,9 +545,10 @@ class _Parser:
         self.p.StartDoctypeDeclHandler = self._refuse_dtd
         self.p.EntityDeclHandler = self._refuse_dtd
         self.p.ExternalEntityRefHandler = self._refuse_dtd
+        self.kinds: dict[str, tuple | None] = {}
+        self._start, self._end = self._handlers()
         self.p.StartElementHandler = self._start
         self.p.EndElementHandler = self._end
-        self.kinds: dict[str, tuple] = {}
         self.comment = 0
         self.activities: list[_RawActivity] = []
         self.scopes: list[dict] = []
@@ -567,13 +565,29 @@ class _Parser:
         raise _Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
                        "(entities are never expanded or fetched)")
 
-    def _start(self, name: str, attrs: dict) -> None:
-        kind = self.kinds.get(name)
-        if kind is None:
-            kind = self.kinds[name] = _classify(name)
+    def _handlers(self):
+        """Start/end handlers as closures: most elements are nothing to the scanner and must cost one lookup."""
+        kinds = self.kinds
+        lookup = kinds.get
+        missing = object()
+        on_start, on_end = self._on_start, self._on_end
+
+        def start(name: str, attrs: dict) -> None:
+            kind = lookup(name, missing)
+            if kind is missing:
+                kind = kinds[name] = _classify(name)
+            if kind is not None:
+                on_start(kind, attrs)
+
+        def end(name: str) -> None:
+            kind = kinds[name]
+            if kind is not None:
+                on_end(kind[0])
+
+        return start, end
+
+    def _on_start(self, kind: tuple, attrs: dict) -> None:
         code = kind[0]
-        if code == _IGNORE:
-            return
         if code == _COMMENT:
             self.comment += 1
         elif code == _ACTIVITY:
@@ -585,10 +599,7 @@ class _Parser:
                 _truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox")):
             self.shared_marks.add(self.open_activities[-1])
 
-    def _end(self, name: str) -> None:
-        code = self.kinds[name][0]
-        if code == _IGNORE:
-            return
+    def _on_end(self, code: int) -> None:
         if code == _COMMENT:
             self.comment -= 1
         elif code == _ACTIVITY:
@@ -670,6 +681,17 @@ class _Parser:
         return _FileScan(path, True, True, acts, tuple(_RawScope(**s) for s in self.scopes), diagnostics)
 
 
+def declares_activity_assembly(data: bytes) -> bool:
+    """The prefilter: does any `;assembly=` name an activity package (assembly names in any case)? A workflow
+    without one cannot hold one of its activities. Cheap: one `find` pass over the bytes."""
+    i = data.find(b";assembly=")
+    while i >= 0:
+        if data[i + 10:i + 50].lower().startswith(_ASSEMBLY_NAMES):
+            return True
+        i = data.find(b";assembly=", i + 10)
+    return False
+
+
 def _sniff(head: bytes) -> str:
     """utf-16-le / utf-16-be (BOM or `<?` pattern), binary (NUL byte), else utf-8 (expat reads the BOM itself)."""
     if head.startswith(b"\xff\xfe") or head.startswith(b"<\x00?\x00"):
@@ -710,13 +732,13 @@ def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
         return _failed(path, "binary content (NUL byte), not XAML", line)
     if encoding.startswith("utf-16"):
         return _scan_utf16(path, first + fh.read(max_bytes), encoding)
-    if not _PREFILTER.search(first.lower()):
+    if not declares_activity_assembly(first):
         tail = first[-_PREFILTER_OVERLAP:]
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk:
                 return _FileScan(path, True)
-            if _PREFILTER.search((tail + chunk).lower()):
+            if declares_activity_assembly(tail + chunk):
                 break
             tail = chunk[-_PREFILTER_OVERLAP:]
         fh.seek(0)
@@ -732,6 +754,8 @@ def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
         return _failed(path, str(exc), parser.p.CurrentLineNumber)
     except expat.ExpatError as exc:
         return _broken(path, exc)
+    except (ValueError, UnicodeError) as exc:  # pyexpat refuses multi-byte encodings such as Shift-JIS
+        return _failed(path, f"unsupported encoding: {exc}", parser.p.CurrentLineNumber)
     return parser.result(path)
 
 
@@ -740,7 +764,7 @@ def _scan_utf16(path: str, data: bytes, encoding: str) -> _FileScan:
         text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding)
     except UnicodeDecodeError:
         return _failed(path, "not valid UTF-16")
-    if not _PREFILTER.search(text.lower().encode("utf-8", "replace")):
+    if not declares_activity_assembly(text.encode("utf-8", "replace")):
         return _FileScan(path, True)
     parser = _Parser()
     try:
@@ -758,6 +782,8 @@ def _broken(path: str, exc: expat.ExpatError) -> _FileScan:
     line_text = _line_bytes(path, exc.lineno)
     if any(line_text.startswith(m) for m in _MERGE_MARKERS) or _has_merge_marker(path):
         reason = f"merge-conflict markers in the file ({reason})"
+    elif not _is_utf8(line_text):
+        reason = f"not UTF-8 and no other encoding declared ({reason})"
     elif exc.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
                       expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
                       expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR]):
@@ -780,6 +806,14 @@ def _line_bytes(path: str, lineno: int) -> bytes:
     return b""
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _has_merge_marker(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
@@ -796,7 +830,7 @@ def _recover(path: str) -> list[_RawActivity]:
     """Line-by-line fallback for broken files: map prefixes through the xmlns declarations seen, then classify tags
     by namespace URI exactly as the parser does. Disabled state follows CommentOut open/close tags."""
     prefixes: dict[bytes, str] = {}
-    kinds: dict[str, tuple] = {}
+    kinds: dict[str, tuple | None] = {}
     found: list[_RawActivity] = []
     comment = 0
     try:
@@ -809,7 +843,11 @@ def _recover(path: str) -> list[_RawActivity]:
                     if uri is None:
                         continue
                     name = uri + _SEP + m.group(3).decode("utf-8", "replace")
-                    kind = kinds.get(name) or kinds.setdefault(name, _classify(name))
+                    if name not in kinds:
+                        kinds[name] = _classify(name)
+                    kind = kinds[name]
+                    if kind is None:
+                        continue
                     if kind[0] == _COMMENT:
                         comment = max(0, comment + (-1 if m.group(1) else 1))
                     elif kind[0] == _ACTIVITY and not m.group(1):

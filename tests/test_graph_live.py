@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -478,6 +481,37 @@ def test_canary_token_appears_in_no_output_file_or_log(cli_proc, graph, tmp_path
     assert [r.code for r in runs] == [0, 1, 0, 3]
     assert graph.requests and all(auth == f"Bearer {CANARY}" for _, auth in graph.requests)
     _no_canary(snap.read_text(), *(r.stdout for r in runs), *(r.stderr for r in runs))
+
+
+def _managed_identity_run(graph, tmp_path, *args):
+    """`scopelint ARGS` with DefaultAzureCredential narrowed to a managed identity served by the fake on loopback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "IDENTITY_", "MSI_"))}
+    env.update({"PATH": os.path.dirname(sys.executable), "HOME": str(tmp_path), "SCOPELINT_GRAPH_URL": graph.url,
+                "AZURE_TOKEN_CREDENTIALS": "ManagedIdentityCredential", "IDENTITY_ENDPOINT": f"{graph.url}/msi",
+                "IDENTITY_HEADER": "loopback-test"})
+    env.pop("SCOPELINT_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "scopelint", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_default_credential_fetches_one_token_per_run(graph, tmp_path):
+    token = "msi-" + CANARY_PARTS[0]
+    graph.script["/msi"] = [{"body": {"access_token": token, "expires_on": str(int(time.time()) + 3600),
+                                      "resource": graph.url, "token_type": "Bearer"}}] * 5
+    proc = _managed_identity_run(graph, tmp_path, "fetch", APP_ID, "--tenant", TENANT)
+    assert proc.returncode == 0, proc.stderr
+    assert graph.count("/msi") == 1
+    assert {auth for path, auth in graph.requests if path.startswith("/v1.0/")} == {f"Bearer {token}"}
+    _no_canary(proc.stdout, proc.stderr)
+
+
+def test_no_credential_is_one_line_and_exit_3(graph, tmp_path):
+    graph.script["/msi"] = [{"status": 400, "body": {"error": "invalid_request"}}] * 5
+    proc = _managed_identity_run(graph, tmp_path, "fetch", APP_ID)
+    assert proc.returncode == 3
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "no Microsoft Graph token" in last and "--token-env" in last and "Traceback" not in proc.stderr
+    assert graph.count("/v1.0/") == 0
 
 
 def test_sdk_loggers_stay_silent_even_at_debug_level(live, caplog):

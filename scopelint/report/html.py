@@ -48,6 +48,7 @@ ol.chain { margin: 0; padding-left: 1.2em; }
 .sev-warning, .status-broader, .status-stale, .status-wrong-type { color: #7a4100; }
 .sev-info { color: #0b4f8a; }
 .status-granted, .status-needed, .status-active { color: #1d6b2f; }
+.status-accepted { color: #4a4a4a; }
 .muted { color: #4a4a4a; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em;
               overflow-wrap: anywhere; }
@@ -197,7 +198,7 @@ def _perm_cells(r: PermissionRow) -> str:
 
 
 def _status(status: str) -> str:
-    key = status.split(" ", 1)[0]
+    key = "accepted" if status.endswith("(accepted)") else status.split(" ", 1)[0]
     return f'<span class="status status-{_e(key)}">{_e(status)}</span>'
 
 
