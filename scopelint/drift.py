@@ -22,6 +22,8 @@ _GRAPH_PREFIX = "https://graph.microsoft.com/"
 
 def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line: int | None = None) -> Project:
     """The UiPath project in `folder` (or the only one below it); a folder with none or several is an InputError."""
+    if folder.name.lower() == "project.json" and folder.is_file():
+        folder = folder.parent
     if not folder.is_dir():
         raise InputError(f"project folder {folder} not found", origin or str(folder), line)
     result = scan(folder, rules)

@@ -22,7 +22,8 @@ from scopelint.yamlio import LDict, LList, parse_yaml, read_text
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _MARK = "# scan:"
-_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.`/ -]*$")
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.`/ -]*$")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def auth_for(project: Project) -> tuple[str, str | None]:
 def new_text(project: Project, entries: list[_Entry], disabled_only: list[str]) -> str:
     auth, why = auth_for(project)
     lines = [
-        f"# scopelint manifest for the UiPath project {project.name}, written by `scopelint scan --write`.",
+        f"# scopelint manifest for the UiPath project {_scalar(project.name)}, written by `scopelint scan --write`.",
         "# Running it again updates `activities:` and keeps hand-written keys (registration, accept, operations)",
         "# and comments.",
         "scopelint: 1",
@@ -146,9 +147,9 @@ def _marks(disabled_only: list[str], indent: str) -> list[str]:
 
 
 def _scalar(text: str) -> str:
-    plain = _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in ("true", "false", "null", "yes",
-                                                                                     "no", "on", "off", "~")
-    return text if plain and not text.replace(".", "").isdigit() else json.dumps(text, ensure_ascii=False)
+    """A YAML scalar for a name: plain when it cannot be read as anything but that string, else quoted."""
+    plain = _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in _YAML_WORDS
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------------------------------- textual update
@@ -230,7 +231,7 @@ def _update_block(block: list[str], start: int, value, entries: list[_Entry], di
     while kept and not kept[-1].strip():
         trailing.insert(0, kept.pop())
     new = [e for e in entries if e.name.lower() not in declared]
-    marks = _marks([n for n in disabled_only if n.lower() not in declared], indent)
+    marks = _marks([n for n in disabled_only if n.lower() not in declared], indent or "  ")
     if not kept and not new:
         return ["activities: []", *head, *marks, *trailing], (), tuple(removed)
     return [block[0], *head, *kept, *_entry_lines(new, indent), *marks, *trailing], \

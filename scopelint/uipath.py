@@ -1,20 +1,22 @@
 """UiPath project scanner: project.json / template.json + *.xaml -> the Microsoft 365 activities used, with file:line.
 
-Workflows are read with expat (namespace-aware, streaming, line numbers), never by prefix or regex: an element is a
-Microsoft 365 activity when its namespace URI names the activity assembly and an activity CLR namespace (see
-XAML.md §2.1). DTDs are refused before any entity can be declared, so nothing is ever expanded or fetched. A cheap
-byte prefilter skips workflows that never declare the activity assembly; large trees are read by a process pool.
-Bad files become per-file diagnostics; the scan goes on.
+Workflows are read with expat (namespace-aware, streaming, line numbers), never by prefix: an element is a Microsoft
+365 activity when its namespace URI names the activity assembly and an activity CLR namespace (see XAML.md §2.1).
+DTDs are refused before any entity can be declared, so nothing is ever expanded or fetched. A cheap byte prefilter
+skips workflows that never declare the activity assembly; large trees are read by a process pool. Bad files become
+per-file diagnostics and the scan goes on; for a workflow that is not well-formed, a line-by-line fallback maps
+prefixes through the xmlns declarations it has seen and lists what it finds as `recovered` (XAML.md §4.17).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import stat
 import xml.parsers.expat as expat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +28,6 @@ O365_PACKAGE = "UiPath.MicrosoftOffice365.Activities"
 TEAMS_PACKAGE = "UiPath.MicrosoftTeams.Activities"
 PACKAGES = (O365_PACKAGE, TEAMS_PACKAGE)
 SCOPE_CLASS = "UiPath.MicrosoftOffice365.Activities.Office365ApplicationScope"
-AUTH_MODES = ("delegated", "application", "connections", "unknown")
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 PARALLEL_MIN_FILES = 200
 
@@ -291,49 +292,45 @@ def _discover(root: Path) -> tuple[list[_Root], list[Diagnostic]]:
     orphans = _Root(root, "folder", None)
     seen: set[tuple[int, int]] = set()
 
-    def walk(folder: Path, owner: _Root, ancestors: frozenset) -> None:
+    stack: list[tuple[Path, _Root, frozenset]] = [(root, orphans, frozenset())]
+    while stack:  # iterative: folder depth is the user's, Python's recursion limit is not
+        folder, owner, ancestors = stack.pop()
         try:
             st = folder.stat()
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             diagnostics.append(Diagnostic(str(folder), f"cannot read folder: {_os_message(exc)}"))
-            return
+            continue
         key = (st.st_dev, st.st_ino)
         if key in ancestors:
             diagnostics.append(Diagnostic(str(folder), "symlink loop: this folder links back to a folder above it; "
                                           "not followed"))
-            return
+            continue
         if key in seen:
-            return
+            continue
         seen.add(key)
-        names = {e.name for e in entries}
-        found = _project_kind(folder, names)
+        found = _project_kind(folder, {e.name for e in entries})
         if found:
             owner = _Root(folder, found[0], found[1])
             roots.append(owner)
         below = ancestors | {key}
-        for entry in entries:
-            path = folder / entry.name
+        for entry in reversed(entries):
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
                 if not entry.name.startswith(".") and entry.name not in ("node_modules", "__pycache__"):
-                    walk(path, owner, below)
+                    stack.append((folder / entry.name, owner, below))
             elif entry.name.lower().endswith(".xaml"):
-                owner.files.append(path)
-
-    walk(root, orphans, frozenset())
+                owner.files.append(folder / entry.name)
     if orphans.files:
         roots.append(orphans)
     return roots, diagnostics
 
 
 def _os_message(exc: OSError) -> str:
-    import errno
-
     if exc.errno == errno.ELOOP:
         return "symlink loop"
     if isinstance(exc, FileNotFoundError):
@@ -344,7 +341,7 @@ def _os_message(exc: OSError) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- project files
-@dataclass
+@dataclass(frozen=True)
 class _Meta:
     name: str
     expression_language: str | None = None
@@ -857,9 +854,17 @@ def _recover(path: str) -> list[_RawActivity]:
     return found
 
 
-def _scan_batch(args: tuple[list[str], int]) -> list[_FileScan]:
+_NOTHING = _FileScan("", True)  # stands for every workflow the prefilter skipped: nothing to send between processes
+
+
+def _scan_batch(args: tuple[list[str], int]) -> list[_FileScan | None]:
+    """Worker side: None for workflows that hold nothing, so the common case costs no pickling."""
     paths, max_bytes = args
-    return [scan_file(p, max_bytes) for p in paths]
+    out: list[_FileScan | None] = []
+    for p in paths:
+        result = scan_file(p, max_bytes)
+        out.append(None if result.read and not result.parsed and not result.diagnostics else result)
+    return out
 
 
 def _scan_files(paths: list[str], max_bytes: int, jobs: int | None) -> Iterator[_FileScan]:
@@ -872,7 +877,7 @@ def _scan_files(paths: list[str], max_bytes: int, jobs: int | None) -> Iterator[
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = 16
+    size = max(1, min(64, len(paths) // (workers * 8)))
     batches = [(paths[i:i + size], max_bytes) for i in range(0, len(paths), size)]
     try:
         pool = multiprocessing.get_context(method).Pool(min(workers, len(batches)))
@@ -882,7 +887,7 @@ def _scan_files(paths: list[str], max_bytes: int, jobs: int | None) -> Iterator[
         return
     with pool:
         for batch in pool.imap(_scan_batch, batches):
-            yield from batch
+            yield from (_NOTHING if r is None else r for r in batch)
 
 
 def _cpu_count() -> int:
@@ -1007,8 +1012,3 @@ def _activity_auth(a: _RawActivity, rule: Rule | None, file_scopes: list[ScopeUs
     if connections or a.has_connection or a.use_connection_service:
         return "connections"
     return "unknown"
-
-
-def iter_uses(project: Project, include_disabled: bool = False) -> Iterable[ActivityUse]:
-    """Activity uses, active ones only unless asked."""
-    return (a for a in project.activities if include_disabled or not a.disabled)

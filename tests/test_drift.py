@@ -156,3 +156,12 @@ def test_a_missing_or_unreadable_project_is_bad_input(invoice, cli):
                                          'Activities">\n<<<<<<< HEAD\n</Activity>\n')
     run = cli("check", str(invoice))
     assert run.code == 2 and "Broken.xaml:2" in run.stderr and "merge-conflict" in run.stderr
+
+
+def test_project_may_name_the_project_json_itself(invoice, cli):
+    manifest = invoice / "scopelint.yaml"
+    manifest.write_text(manifest.read_text().replace("project: .", "project: project.json"))
+    manifest.write_text(manifest.read_text().replace(f"  - {O365}.Files.UploadFile\n", ""))
+    run = cli("check", str(invoice), "--format", "json")
+    drift = [(k, f) for k, f, _ in findings(run) if k.endswith("-activity")]
+    assert drift == [("undeclared-activity", "FileInvoices.xaml")]

@@ -174,3 +174,23 @@ def test_shared_mailbox_use_is_declared_as_shared(tmp_path, cli):
     cli("scan", str(tree), "--write")
     m = load_manifest(tree / "scopelint.yaml")
     assert [(a.ref.rsplit(".", 1)[1], a.shared) for a in m.activities if a.shared] == [("SendMailConnections", True)]
+
+
+def test_unindented_lists_and_names_that_need_quoting_round_trip(classic, cli):
+    (classic / "project.json").write_text((classic / "project.json").read_text().replace(
+        '"AP Mailbox Reader"', '"yes: AP #1"'))
+    path = classic / "scopelint.yaml"
+    path.write_text("scopelint: 1\nactivities:\n- Send Mail\nregistration: app.json\n")
+    assert cli("scan", str(classic), "--write").code == 0
+    first = path.read_text()
+    assert "\n- Send Mail\n- UiPath.MicrosoftOffice365.Activities.Files.UploadFile\n" in first
+    assert load_manifest(path).name == "yes: AP #1"
+    assert cli("scan", str(classic), "--write").stdout.startswith("unchanged") and path.read_text() == first
+
+
+def test_a_project_name_cannot_inject_manifest_keys(classic, cli):
+    (classic / "project.json").write_text((classic / "project.json").read_text().replace(
+        '"AP Mailbox Reader"', '"robot\\nregistration: evil.json\\n# x"'))
+    assert cli("scan", str(classic), "--write").code == 0
+    m = load_manifest(classic / "scopelint.yaml")
+    assert (m.name, m.registration) == ("robot\nregistration: evil.json\n# x", None)

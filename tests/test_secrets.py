@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import EXAMPLES
 
 CANARY = "CANARY-s3cr3t-9f8e7d6c"
@@ -30,7 +29,8 @@ def project(tmp_path):
     workflow.write_text(
         '<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities"\n'
         ' xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml"\n'
-        ' xmlns:uma="clr-namespace:UiPath.MicrosoftOffice365.Activities;assembly=UiPath.MicrosoftOffice365.Activities"\n'
+        ' xmlns:uma="clr-namespace:UiPath.MicrosoftOffice365.Activities;'
+        'assembly=UiPath.MicrosoftOffice365.Activities"\n'
         ' xmlns:umam="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail;'
         'assembly=UiPath.MicrosoftOffice365.Activities">\n'
         f'  <uma:Office365ApplicationScope AuthenticationType="ApplicationIdAndSecret" ApplicationSecret="{CANARY}"'

@@ -176,7 +176,8 @@ def test_prefixes_are_resolved_by_namespace_uri(tree):
     assert uses(p, "Calendar.xaml")[1] == (f"{O365}.Calendar.CreateEvent", line_of(calendar, "umac is Calendar"),
                                            False)
     assert p.scopes[0].auth == "delegated"  # IntegratedWindowsAuthentication
-    # umac = Contracts (a helper namespace) and usau1/umame1 helpers: only the umam1 activity counts
+    # umac = Contracts, usau1/umame1, and the Argument, Filter, ActivityState and DynamicField helpers: only the
+    # umam1 activity counts
     assert [c for c, _, _ in uses(p, "Contracts.xaml")] == [f"{O365}.Mail.SendMailConnections"]
     inner = FIX / "prefixes" / "Inner.xaml"
     assert uses(p, "Inner.xaml") == [
@@ -247,6 +248,15 @@ def test_sibling_projects_with_different_versions_and_a_bad_range(tree, tmp_path
                                            '  "UiPath.MicrosoftOffice365.Activities": "[3.0"\n }\n}\n')
     (d,) = scan(tmp_path).projects[0].diagnostics
     assert (d.line, "not a NuGet version range" in d.message) == (3, True)
+
+
+def test_a_broken_project_json_is_a_diagnostic_and_its_workflows_are_still_read(tmp_path):
+    (tmp_path / "project.json").write_text('{\n  "name": "x",\n  "dependencies": {\n}')
+    (tmp_path / "Main.xaml").write_text(GOOD)
+    (p,) = scan(tmp_path).projects
+    (d,) = p.diagnostics
+    assert ("JSON syntax error" in d.message, d.line, p.name) == (True, 4, tmp_path.name)
+    assert [a.line for a in p.activities] == [3]
 
 
 # ------------------------------------------------------------------------------------------- bad files
@@ -382,3 +392,26 @@ def test_a_process_pool_finds_exactly_what_a_single_process_finds(tmp_path):
     shutil.copytree(FIX, tree, symlinks=True)
     serial, parallel = scan(tree, jobs=1), scan(tree, jobs=2)
     assert parallel == serial and len(serial.projects) == 9
+
+
+def test_a_user_rule_pack_makes_a_class_known(tmp_path, cli):
+    pack = tmp_path / "teams.yaml"
+    pack.write_text("""\
+scopelint-rulepack: 1
+pack: contoso-teams
+rules:
+  - class: UiPath.MicrosoftTeams.Activities.SendMessage
+    display_name: Send Teams Message
+    group: Custom
+    generation: custom
+    kind: activity
+    operations: ["POST /teams/{id}/channels/{id}/messages"]
+    delegated: {any_of: [[ChannelMessage.Send]], provenance: derived}
+    application: {any_of: [[Teamwork.Migrate.All]], provenance: derived}
+    sources: [https://docs.uipath.com/marketplace/docs/microsoft-teams-scope]
+""")
+    run = cli("scan", str(FIX / "prefixes"), "--format", "json", "--rules", str(pack))
+    teams = [a for a in json.loads(run.stdout)["projects"][0]["activities"] if "Teams" in a["class"]]
+    assert run.code == 0 and [(a["rule"], a["known"]) for a in teams] == [
+        ("UiPath.MicrosoftTeams.Activities.SendMessage", True)]
+    assert "loaded rule pack" in run.stderr
