@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from scopelint.findings import Finding
@@ -43,7 +45,7 @@ def _finding_lines(findings: list[Finding], manifest: str, style) -> list[str]:
     for f in findings:
         if f.suppressed_by:
             continue
-        where = f"{f.line or '-'}" if f.file == manifest else f"{f.file}:{f.line or '-'}"
+        where = _where(f, manifest)
         sev = style(f"{f.severity:<7}", fg=_COLORS[f.severity])
         out.append(f"  {where:<6} {sev} {f.kind:<18} {f.message}  [{f.code}]")
         for ev in f.evidence:
@@ -54,6 +56,16 @@ def _finding_lines(findings: list[Finding], manifest: str, style) -> list[str]:
     if accepted:
         out.append(f"  ({accepted} finding(s) accepted by exceptions in the manifest)")
     return out
+
+
+def _where(f: Finding, manifest: str) -> str:
+    """Line in the manifest; `name:line` for a file beside it (the registration); the full path otherwise."""
+    line = f.line or "-"
+    if f.file == manifest:
+        return f"{line}"
+    if Path(f.file).parent == Path(manifest).parent:
+        return f"{Path(f.file).name}:{line}"
+    return f"{f.file}:{line}"
 
 
 def _summary(report: CheckReport, style) -> str:
