@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from scopelint.errors import InputError
@@ -12,6 +11,8 @@ from scopelint.errors import InputError
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Replace `path` with `text` in one step; an interrupted run leaves the old file (or none), never half."""
+    import tempfile  # only runs that write files pay for it
+
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
