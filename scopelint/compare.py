@@ -71,6 +71,7 @@ class Engine:
         self.lattice = lattice
         self.rules = rules
         self.today = today or dt.date.today()
+        self._covers: dict[tuple, list[Permission]] = {}
 
     # needs -------------------------------------------------------------------------------------------
     def needs(self, manifest: Manifest) -> tuple[list[Need], list[Finding]]:
@@ -127,8 +128,17 @@ class Engine:
         return all(any(self.lattice.covers(h, p) for h in held) for p in alt)
 
     def minimal_cover(self, needs: list[Need], held: set[Permission] = frozenset()) -> list[Permission]:
-        """The least-privileged permission set that, with `held`, satisfies every need (branch and bound)."""
-        pending = sorted({n.alternatives for n in needs if n.alternatives}, key=lambda a: (len(a), a))
+        """The least-privileged permission set that, with `held`, satisfies every need (branch and bound).
+
+        Memoised per (distinct needs, held): manifests in one run often need the same things.
+        """
+        pending = tuple(sorted({n.alternatives for n in needs if n.alternatives}, key=lambda a: (len(a), a)))
+        key = (pending, frozenset(held))
+        if key not in self._covers:
+            self._covers[key] = self._search_cover(pending, frozenset(held))
+        return list(self._covers[key])
+
+    def _search_cover(self, pending: tuple, held: frozenset[Permission]) -> list[Permission]:
         options = [sorted(alts, key=lambda a: (self.cost(a), a)) for alts in pending]
         best: list = [None, None]  # cost, chosen set
         budget = [SEARCH_BUDGET]

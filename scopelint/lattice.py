@@ -49,6 +49,7 @@ class Lattice:
                         self._curated.setdefault(top, []).append(Edge(top, low, entry["source"]))
         self._families: dict[tuple[str, str], list[tuple[Permission, str, int]]] = {}
         self._closure: dict[Permission, frozenset[Permission]] = {}
+        self._ranks: dict[Permission, tuple[int, bool, int, str]] = {}
 
     def _family(self, ptype: str, resource: str) -> list[tuple[Permission, str, int]]:
         """Permissions of one resource (`Mail`, `Files`...) with their level and reach, built on first use."""
@@ -100,13 +101,16 @@ class Lattice:
 
         If X covers Y then rank(X) > rank(Y), so narrower always sorts first.
         """
-        implied = self.implied(perm)
-        level, admin = 0, False
-        for p in implied:
-            info = self.catalog.get(p.type, p.name)
-            level = max(level, _default_level(p) if info is None or info.privilege is None else info.privilege)
-            admin = admin or bool(info and info.admin_consent)
-        return (level, admin, len(implied), perm.name.lower())
+        rank = self._ranks.get(perm)
+        if rank is None:
+            implied = self.implied(perm)
+            level, admin = 0, False
+            for p in implied:
+                info = self.catalog.get(p.type, p.name)
+                level = max(level, _default_level(p) if info is None or info.privilege is None else info.privilege)
+                admin = admin or bool(info and info.admin_consent)
+            rank = self._ranks[perm] = (level, admin, len(implied), perm.name.lower())
+        return rank
 
     def path(self, granted: Permission, needed: Permission) -> list[Edge]:
         """The chain of edges that shows `granted` covers `needed` (empty when equal or not covered)."""

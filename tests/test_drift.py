@@ -54,7 +54,7 @@ def test_undeclared_activity_is_an_error_at_the_workflow_line(invoice, cli):
     f = next(f for f in json.loads(run.stdout)["findings"] if f["kind"] == "undeclared-activity")
     assert (f["code"], f["severity"], f["activity"]) == ("SL301", "error", f"{O365}.Mail.SendMail")
     text = cli("check", str(invoice))
-    assert f"{main}:{line_of(main, 'Send Mail (receipt to AP)')}" in text.stdout
+    assert f"  Main.xaml:{line_of(main, 'Send Mail (receipt to AP)')} " in text.stdout
 
 
 def test_unused_activity_is_a_warning_at_the_manifest_line(invoice, cli):

@@ -59,13 +59,15 @@ def _finding_lines(findings: list[Finding], manifest: str, style) -> list[str]:
 
 
 def _where(f: Finding, manifest: str) -> str:
-    """Line in the manifest; `name:line` for a file beside it (the registration); the full path otherwise."""
+    """Line in the manifest; `path:line` relative to the manifest's folder for files below it (registration,
+    workflows); the path as given otherwise."""
     line = f.line or "-"
     if f.file == manifest:
         return f"{line}"
-    if Path(f.file).parent == Path(manifest).parent:
-        return f"{Path(f.file).name}:{line}"
-    return f"{f.file}:{line}"
+    try:
+        return f"{Path(f.file).relative_to(Path(manifest).parent)}:{line}"
+    except ValueError:
+        return f"{f.file}:{line}"
 
 
 def _summary(report: CheckReport, style) -> str:
