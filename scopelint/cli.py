@@ -96,7 +96,7 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
 @click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+@click.option("--config", "config_file", type=click.Path(),
               help="Configuration file for every manifest (default: .scopelint.yaml or pyproject.toml found "
                    "upward from each manifest).")
 @click.option("--changed", is_flag=True,
@@ -216,7 +216,7 @@ def _emit(report, targets, session, audit_all: bool = False) -> None:
 @click.option("--registration", "-r", type=click.Path(),
               help="Registration to start from (--format az; default: the manifest's or the configuration's).")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file.")
 def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
     """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal)."""
     from scopelint.config import ConfigFinder
@@ -285,7 +285,7 @@ def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
 @click.option("--output", "-o", type=click.Path(), help="Write the report to FILE (default: standard output).")
 @click.option("--registration", "-r", type=click.Path(), help="App registration file (overrides the manifests').")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file.")
 def report_command(paths, fmt, output, registration, rule_paths, config_file) -> None:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
@@ -316,7 +316,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file) ->
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option("--output", "-o", type=click.Path(), help="Write to FILE (default: standard output).")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file.")
 def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
     """Permission impact of a manifest change: scopelint diff BASE HEAD, or scopelint diff --git REV [MANIFEST...].
 
@@ -517,7 +517,9 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: every core, large trees).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=20, show_default=True, metavar="MB",
               help="Workflows larger than this are reported, not read.")
-def scan(path, fmt, write, rule_paths, jobs, max_file_size) -> None:
+@click.option("--max-xml-depth", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
+              help="Workflows whose elements nest deeper than this are reported, not read.")
+def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> None:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
     from scopelint.report.scan import render_json, render_text
     from scopelint.rules import load_builtin_rules
@@ -531,7 +533,7 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size) -> None:
         book = session.rules
     else:
         book = load_builtin_rules()
-    result = scan_tree(path, book, jobs, max_file_size * 1024 * 1024)
+    result = scan_tree(path, book, jobs, max_file_size * 1024 * 1024, max_xml_depth)
     for d in result.all_diagnostics:
         click.echo(f"scopelint: warning: {d.file}:{d.line}: {d.message}" if d.line
                    else f"scopelint: warning: {d.file}: {d.message}", err=True)

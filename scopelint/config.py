@@ -16,11 +16,11 @@ from typing import Any
 
 from scopelint.errors import InputError
 from scopelint.findings import SEVERITIES, lookup
-from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, load_yaml, read_text
+from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, check_depth, load_yaml, read_text
 
 CONFIG_NAMES = (".scopelint.yaml", ".scopelint.yml")
 _TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registration", "limits"}
-_LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth"}
+_LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth", "max_xml_depth"}
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,20 @@ def load_config(path: str | Path) -> Config:
         line, message = errors[0]
         raise InputError(f"invalid configuration: {message}", name, line)
     base = Path(name).parent
+    rules = tuple(base / p for p in doc.get("rules") or ())
+    registration = base / doc["registration"] if "registration" in doc else None
+    named = [("rules", "rule pack file or folder", p) for p in rules]
+    if registration is not None:
+        named.append(("registration", "registration file", registration))
+    for key, what, path in named:
+        if not os.path.lexists(path):
+            raise InputError(f"{what} {path} not found (paths are relative to this file)", name, doc.line_of(key))
     return Config(
         path=name,
         severity=_severities(doc.get("severity") or LDict(), name),
         fail_level=doc.get("fail_level"),
-        rules=tuple(base / p for p in doc.get("rules") or ()),
-        registration=base / doc["registration"] if "registration" in doc else None,
+        rules=rules,
+        registration=registration,
         limits=replace(DEFAULT_LIMITS, **dict(doc.get("limits") or {})),
     )
 
@@ -88,7 +96,7 @@ class ConfigFinder:
     """The configuration of each manifest: an explicit file for all of them, else the nearest one (cached)."""
 
     def __init__(self, explicit: str | Path | None = None) -> None:
-        if explicit is not None and not Path(explicit).is_file():
+        if explicit is not None and not os.path.lexists(explicit):
             raise InputError("no such configuration file", str(explicit))
         self._explicit = load_config(explicit) if explicit is not None else None
         self._by_folder: dict[Path, Config] = {}
@@ -154,11 +162,26 @@ def _display(path: Path) -> Path:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    """Does this pyproject.toml configure scopelint? Any TOML spelling counts ([tool.scopelint], `scopelint = {...}`
+    under [tool], dotted keys); a file that does not parse counts when it names the table, so its error shows."""
+    import tomllib
+
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(pyproject)
+    except InputError:  # not readable as text: a config when it names scopelint in any encoding, so its error shows
+        try:
+            with pyproject.open("rb") as fh:
+                head = fh.read(1 << 20)
+        except OSError:
+            return False
+        return any("scopelint".encode(encoding) in head for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+    if "scopelint" not in text:
         return False
-    return re.search(r"^\s*\[\s*tool\.scopelint\s*[.\]]", text, re.MULTILINE) is not None
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return re.search(r"^\s*(\[+\s*)?tool\s*\.\s*[\"']?scopelint\b", text, re.MULTILINE) is not None
+    return isinstance(tool, dict) and "scopelint" in tool
 
 
 def _pyproject_table(path: str | Path) -> LDict:
@@ -171,9 +194,13 @@ def _pyproject_table(path: str | Path) -> LDict:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise InputError(f"TOML syntax error: {exc}", name, int(m.group(1)) if m else None) from None
-    table = doc.get("tool", {}).get("scopelint")
+    except RecursionError:
+        raise InputError("TOML nesting is too deep", name) from None
+    tool = doc.get("tool")
+    table = tool.get("scopelint") if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise InputError("[tool.scopelint] must be a table", name)
+    check_depth(table, name, DEFAULT_LIMITS.max_depth)
     return _tracked(table, ("tool", "scopelint"), _toml_key_lines(text))
 
 

@@ -15,18 +15,22 @@ from scopelint.findings import Finding, make
 from scopelint.manifest import Manifest
 from scopelint.registration import Registration
 from scopelint.rules import RuleBook
-from scopelint.uipath import PACKAGES, ActivityUse, Project, scan
+from scopelint.uipath import DEFAULT_MAX_FILE_BYTES, PACKAGES, ActivityUse, Project, scan
+from scopelint.yamlio import DEFAULT_LIMITS, Limits
 
 _GRAPH_PREFIX = "https://graph.microsoft.com/"
 
 
-def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line: int | None = None) -> Project:
-    """The UiPath project in `folder` (or the only one below it); a folder with none or several is an InputError."""
+def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line: int | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Project:
+    """The UiPath project in `folder` (or the only one below it); a folder with none or several is an InputError.
+    Workflows are capped by the configuration's max_xml_depth, and by max_bytes where it exceeds their 20 MB default."""
     if folder.name.lower() == "project.json" and folder.is_file():
         folder = folder.parent
     if not folder.is_dir():
         raise InputError(f"project folder {folder} not found", origin or str(folder), line)
-    result = scan(folder, rules)
+    result = scan(folder, rules, max_file_bytes=max(DEFAULT_MAX_FILE_BYTES, limits.max_bytes),
+                  max_xml_depth=limits.max_xml_depth)
     here = [p for p in result.projects if Path(p.path).resolve() == folder.resolve() and p.kind != "folder"]
     real = [p for p in result.projects if p.kind != "folder"]
     if here:
@@ -41,9 +45,9 @@ def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line:
 
 
 def project_findings(manifest: Manifest, folder: Path, registration: Registration | None, rules: RuleBook,
-                     catalog: Catalog, line: int | None = None) -> list[Finding]:
+                     catalog: Catalog, line: int | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     """Scan the project and compare it with the manifest."""
-    project = load_project(folder, rules, manifest.path, line)
+    project = load_project(folder, rules, manifest.path, line, limits)
     return compare(manifest, project, registration, rules, catalog)
 
 

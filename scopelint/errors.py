@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+MAX_MESSAGE = 400
+
 
 class InputError(Exception):
     """A file or argument the user gave cannot be used; reported as one line with file and line."""
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
         message = " ".join(str(message).split())  # always one line, whatever the library said
+        if len(message) > MAX_MESSAGE:  # a library may quote a whole value: keep the line readable
+            message = message[:MAX_MESSAGE] + " ... (shortened)"
         super().__init__(message)
         self.message = message
         self.file = file

@@ -17,6 +17,7 @@ from scopelint.errors import InputError
 from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GUIDISH = re.compile(r"^[{(]?(?:[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+){3,}|[0-9a-fA-F]{32})[)}]?$")  # GUID-like, not one
 _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
 _TYPES = {"scope": "delegated", "role": "application"}
 
@@ -68,7 +69,7 @@ def load_registration(path: str | Path, catalog: Catalog, limits: Limits = DEFAU
     """Parse a registration file; malformed files raise InputError with file and line."""
     name = str(path)
     text = read_text(path, limits)
-    return parse_registration(parse_json(text, name), text, name, catalog)
+    return parse_registration(parse_json(text, name, limits), text, name, catalog)
 
 
 def parse_registration(doc: Any, text: str, name: str, catalog: Catalog) -> Registration:
@@ -157,8 +158,12 @@ def _resolve(entry: Any, catalog: Catalog, locator: _Locator) -> tuple[Grant | N
         return None, Unresolved(raw, ptype, line, "unresolved placeholder")
     info = catalog.by_id(ptype, value) if _GUID.match(value) else catalog.get(ptype, value)
     if info is None:
-        what = "GUID" if _GUID.match(value) else "name"
-        why = f"{what} not in the Graph permission catalog"
+        if _GUID.match(value):
+            why = "GUID not in the Graph permission catalog"
+        elif _GUIDISH.match(value):
+            why = "not a valid GUID (8-4-4-4-12 hexadecimal digits) and not a permission name"
+        else:
+            why = "name not in the Graph permission catalog"
         return None, Unresolved(raw, ptype, line, why)
     return Grant(info.permission, line, raw), None
 

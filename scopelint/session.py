@@ -134,7 +134,7 @@ class Session:
                 manifest = load_manifest(path, config.limits)
                 registration = self.registration_for(manifest, registration_override, registration_loader,
                                                      config)
-                drift = self.project_drift(manifest, registration, project_override)
+                drift = self.project_drift(manifest, registration, project_override, config)
                 result = self.engine.check(manifest, registration, drift)
                 result.findings = with_severities(result.findings, config.severity)
             except InputError as exc:
@@ -145,7 +145,7 @@ class Session:
         return CheckReport(results, sorted(findings, key=Finding.sort_key), self.meta())
 
     def project_drift(self, manifest: Manifest, registration: Registration | None,
-                      override: Path | None = None) -> list[Finding]:
+                      override: Path | None = None, config: Config = DEFAULT_CONFIG) -> list[Finding]:
         """Manifest vs its UiPath project (`project:` key, or --project for every manifest); none without either."""
         folder = override if override is not None else manifest.project
         if folder is None:
@@ -153,7 +153,7 @@ class Session:
         from scopelint.drift import project_findings  # lazy: only runs that compare with a project scan XAML
 
         line = None if override is not None else manifest.project_line
-        return project_findings(manifest, Path(folder), registration, self.rules, self.catalog, line)
+        return project_findings(manifest, Path(folder), registration, self.rules, self.catalog, line, config.limits)
 
     def config_for(self, manifest_path: str | Path) -> Config:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""

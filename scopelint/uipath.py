@@ -10,6 +10,7 @@ prefixes through the xmlns declarations it has seen and lists what it finds as `
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -22,13 +23,14 @@ from pathlib import Path
 
 from scopelint.errors import InputError
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
-from scopelint.yamlio import Limits, read_text
+from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text, utf16_without_bom
 
 O365_PACKAGE = "UiPath.MicrosoftOffice365.Activities"
 TEAMS_PACKAGE = "UiPath.MicrosoftTeams.Activities"
 PACKAGES = (O365_PACKAGE, TEAMS_PACKAGE)
 SCOPE_CLASS = "UiPath.MicrosoftOffice365.Activities.Office365ApplicationScope"
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_XML_DEPTH = DEFAULT_LIMITS.max_xml_depth
 PARALLEL_MIN_FILES = 200
 
 _DELEGATED = {"interactivetoken", "integratedwindowsauthentication", "usernameandpassword"}
@@ -143,6 +145,7 @@ class Project:
     workflows_read: int = 0
     ignored_files: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    file_read: bool = True  # False when project.json / template.json itself could not be read or parsed
 
     def package(self, name: str = O365_PACKAGE) -> PackageRef | None:
         return next((p for p in self.packages if p.name.lower() == name.lower()), None)
@@ -236,7 +239,7 @@ class ScanResult:
         """True when workflows exist but none could be read, or (without workflows) no project file could be."""
         if self.files_total:
             return self.files_read == 0
-        return not any(p.file and not any(d.file == p.file for d in p.diagnostics) for p in self.projects)
+        return not any(p.file and p.file_read for p in self.projects)
 
 
 # ---------------------------------------------------------------------------------------------- NuGet ranges
@@ -261,7 +264,19 @@ def parse_nuget_range(raw: str) -> NuGetRange | None:
     lo, _, hi = (part.strip() for part in body.partition(","))
     if "," in hi or (not lo and not hi) or any(v and not _VERSION.match(v) for v in (lo, hi)):
         return None
+    low, high = _release(lo), _release(hi)
+    if low and high and (low > high or (low == high and not (lo_inc and hi_inc))):
+        return None  # an empty range: no version satisfies it
     return NuGetRange(raw, lo or None, lo_inc and bool(lo), hi or None, hi_inc and bool(hi))
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """1.2 -> (1, 2, 0, 0) for comparing range ends; None for floating or pre-release versions (not compared)."""
+    core = version.split("+", 1)[0]
+    if not core or "*" in core or "-" in core:
+        return None
+    parts = tuple(int(x) for x in core.split("."))
+    return parts + (0,) * (4 - len(parts))
 
 
 # ---------------------------------------------------------------------------------------------- discovery
@@ -350,6 +365,7 @@ class _Meta:
     packages: tuple[PackageRef, ...] = ()
     ignored: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    read: bool = True
 
 
 def _read_meta(root: _Root) -> _Meta:
@@ -359,43 +375,60 @@ def _read_meta(root: _Root) -> _Meta:
     name = str(root.meta)
     try:
         text = read_text(root.meta, Limits(max_bytes=16 * 1024 * 1024))
-        doc = json.loads(text)
+        doc = parse_json(text, name)
     except InputError as exc:
-        return _Meta(default_name, diagnostics=(Diagnostic(name, exc.message, exc.line),))
-    except json.JSONDecodeError as exc:
-        return _Meta(default_name, diagnostics=(Diagnostic(name, f"JSON syntax error: {exc.msg}", exc.lineno),))
-    except RecursionError:
-        return _Meta(default_name, diagnostics=(Diagnostic(name, "JSON nesting is too deep"),))
+        return _Meta(default_name, diagnostics=(Diagnostic(name, exc.message, exc.line),), read=False)
     if not isinstance(doc, dict):
-        return _Meta(default_name, diagnostics=(Diagnostic(name, "expected a JSON object"),))
+        return _Meta(default_name, diagnostics=(Diagnostic(name, "expected a JSON object"),), read=False)
     template = root.kind == "template"
-    design = doc.get("designOptions") if isinstance(doc.get("designOptions"), dict) else {}
-    process = design.get("processOptions") if isinstance(design.get("processOptions"), dict) else {}
-    deps = doc.get("Dependencies" if template else "dependencies")
     diagnostics: list[Diagnostic] = []
+
+    def typed(parent: dict, key: str, kind: type, what: str, then: str):
+        """parent[key] when it has the expected type; absent or null is None; a wrong type is a diagnostic."""
+        value = parent.get(key)
+        if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+            return value
+        diagnostics.append(Diagnostic(name, f"'{key}' is {_short(value)}, not {what}; {then}",
+                                      _line_of(text, json.dumps(key))))
+        return None
+
+    design = typed(doc, "designOptions", dict, "an object", "its settings are ignored") or {}
+    process = typed(design, "processOptions", dict, "an object", "its settings are ignored") or {}
+    deps_key = "Dependencies" if template else "dependencies"
+    deps = typed(doc, deps_key, dict, "an object", "no package versions are known")
     packages = []
-    if isinstance(deps, dict):
-        for dep, version in deps.items():
-            if not isinstance(dep, str) or dep.lower() not in _ASSEMBLIES:
-                continue
-            line = _line_of(text, f'"{dep}"')
-            rng = parse_nuget_range(version) if isinstance(version, str) else None
-            if rng is None:
-                diagnostics.append(Diagnostic(name, f"{dep}: {version!r} is not a NuGet version range", line))
-            packages.append(PackageRef(dep, str(version), rng, line))
-    elif deps is not None:
-        diagnostics.append(Diagnostic(name, "'dependencies' is not an object", _line_of(text, '"dependencies"')))
-    ignored = process.get("ignoredFiles") if isinstance(process.get("ignoredFiles"), list) else []
-    raw_name = doc.get("name") if not template else None
+    for dep, version in (deps or {}).items():
+        if dep.lower() not in _ASSEMBLIES:
+            continue
+        line = _line_of(text, json.dumps(dep))
+        rng = parse_nuget_range(version) if isinstance(version, str) else None
+        if rng is None:
+            diagnostics.append(Diagnostic(name, f"{dep}: {_short(version)} is not a NuGet version range", line))
+        packages.append(PackageRef(dep, str(version), rng, line))
+    ignored = typed(process, "ignoredFiles", list, "a list of file names", "no workflow is ignored") or []
+    if any(not isinstance(p, str) for p in ignored):
+        diagnostics.append(Diagnostic(name, "'ignoredFiles' holds entries that are not file names; they are skipped",
+                                      _line_of(text, '"ignoredFiles"')))
+    raw_name = None if template else typed(doc, "name", str, "a string", "the folder name is used")
+    expression = typed(doc, "ExpressionLanguage" if template else "expressionLanguage", str, "a string", "ignored")
+    framework = typed(doc, "targetFramework", str, "a string", "ignored")
+    output = typed(doc, "OutputType", str, "a string", "ignored") if template else typed(
+        design, "outputType", str, "a string", "ignored")
     return _Meta(
-        name=raw_name.strip() if isinstance(raw_name, str) and raw_name.strip() else default_name,
-        expression_language=_str(doc.get("ExpressionLanguage" if template else "expressionLanguage")),
-        target_framework=_str(doc.get("targetFramework")),
-        output_type=_str(doc.get("OutputType") if template else design.get("outputType")),
+        name=raw_name.strip() if raw_name and raw_name.strip() else default_name,
+        expression_language=_str(expression),
+        target_framework=_str(framework),
+        output_type=_str(output),
         packages=tuple(sorted(packages, key=lambda p: p.name.lower())),
-        ignored=tuple(_norm_rel(str(p)) for p in ignored if isinstance(p, str)),
+        ignored=tuple(_norm_rel(p) for p in ignored if isinstance(p, str)),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _short(value) -> str:
+    """A value as the user wrote it, cut short: a diagnostic is one readable line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _template_name(folder: Path) -> str:
@@ -536,7 +569,9 @@ def _truthy(value: str | None) -> bool | None:
 class _Parser:
     """expat handlers that collect activities and scopes of one workflow, with lines and CommentOut state."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int = DEFAULT_MAX_XML_DEPTH) -> None:
+        self.max_depth = max_depth
+        self.level = 0  # element nesting, against max_depth
         self.p = expat.ParserCreate(namespace_separator=_SEP)
         self.p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.p.StartDoctypeDeclHandler = self._refuse_dtd
@@ -562,6 +597,10 @@ class _Parser:
         raise _Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
                        "(entities are never expanded or fetched)")
 
+    def _too_deep(self) -> None:
+        raise _Refused(f"XML nesting deeper than {self.max_depth:,} levels; not scanned (raise limits.max_xml_depth "
+                       "in the configuration, or scan --max-xml-depth)")
+
     def _handlers(self):
         """Start/end handlers as closures: most elements are nothing to the scanner and must cost one lookup."""
         kinds = self.kinds
@@ -570,6 +609,9 @@ class _Parser:
         on_start, on_end = self._on_start, self._on_end
 
         def start(name: str, attrs: dict) -> None:
+            self.level += 1
+            if self.level > self.max_depth:
+                self._too_deep()
             kind = lookup(name, missing)
             if kind is missing:
                 kind = kinds[name] = _classify(name)
@@ -577,6 +619,7 @@ class _Parser:
                 on_start(kind, attrs)
 
         def end(name: str) -> None:
+            self.level -= 1
             kind = kinds[name]
             if kind is not None:
                 on_end(kind[0])
@@ -643,6 +686,9 @@ class _Parser:
 
     def _vstart(self, name: str, attrs: dict) -> None:
         self._depth += 1
+        self.level += 1
+        if self.level > self.max_depth:
+            self._too_deep()
         local = name.rpartition(_SEP)[2]
         if self._text is None and local == "InArgument":
             self._text, self._text_line, self._text_dynamic = [], self.p.CurrentLineNumber, False
@@ -654,6 +700,7 @@ class _Parser:
                 self._text.append(literal)
 
     def _vend(self, name: str) -> None:
+        self.level -= 1
         if self._depth == 0:
             self.scopes[self.scope_stack[-1]]["authentication_scopes"] = tuple(self._values)
             self.p.StartElementHandler = self._start
@@ -690,17 +737,22 @@ def declares_activity_assembly(data: bytes) -> bool:
 
 
 def _sniff(head: bytes) -> str:
-    """utf-16-le / utf-16-be (BOM or `<?` pattern), binary (NUL byte), else utf-8 (expat reads the BOM itself)."""
-    if head.startswith(b"\xff\xfe") or head.startswith(b"<\x00?\x00"):
+    """utf-16-le / utf-16-be (BOM, or ASCII text with zero bytes as .NET detects it), binary (NUL byte), else utf-8
+    (expat reads the BOM itself)."""
+    if head.startswith(b"\xff\xfe"):
         return "utf-16-le"
-    if head.startswith(b"\xfe\xff") or head.startswith(b"\x00<\x00?"):
+    if head.startswith(b"\xfe\xff"):
         return "utf-16-be"
+    without_bom = utf16_without_bom(head)
+    if without_bom:
+        return without_bom
     if b"\x00" in head:
         return "binary"
     return "utf-8"
 
 
-def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> _FileScan:
+def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+              max_depth: int = DEFAULT_MAX_XML_DEPTH) -> _FileScan:
     """Read one workflow: prefilter, then parse; every failure is a diagnostic, never an exception."""
     try:
         st = os.stat(path)
@@ -708,9 +760,10 @@ def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> _FileScan:
             return _failed(path, "not a regular file; skipped")
         if st.st_size > max_bytes:
             return _failed(path, f"{st.st_size:,} bytes, larger than the {max_bytes:,}-byte limit for a workflow; "
-                                 "not scanned (raise it with --max-file-size)")
+                                 "not scanned (raise it: scan --max-file-size, or limits.max_bytes in the "
+                                 "configuration)")
         with open(path, "rb") as fh:
-            return _scan_stream(path, fh, max_bytes)
+            return _scan_stream(path, fh, max_bytes, max_depth)
     except OSError as exc:
         return _failed(path, f"cannot read: {_os_message(exc)}")
     except MemoryError:
@@ -721,14 +774,14 @@ def _failed(path: str, message: str, line: int | None = None) -> _FileScan:
     return _FileScan(path, False, diagnostics=(Diagnostic(path, message, line),))
 
 
-def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
+def _scan_stream(path: str, fh, max_bytes: int, max_depth: int) -> _FileScan:
     first = fh.read(_CHUNK)
     encoding = _sniff(first[:4096])
     if encoding == "binary":
         line = first[: first.index(b"\x00")].count(b"\n") + 1
         return _failed(path, "binary content (NUL byte), not XAML", line)
     if encoding.startswith("utf-16"):
-        return _scan_utf16(path, first + fh.read(max_bytes), encoding)
+        return _scan_utf16(path, first + fh.read(max_bytes), encoding, max_depth)
     if not declares_activity_assembly(first):
         tail = first[-_PREFILTER_OVERLAP:]
         while True:
@@ -740,7 +793,7 @@ def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
             tail = chunk[-_PREFILTER_OVERLAP:]
         fh.seek(0)
         first = fh.read(_CHUNK)
-    parser = _Parser()
+    parser = _Parser(max_depth)
     try:
         data = first
         while data:
@@ -751,26 +804,39 @@ def _scan_stream(path: str, fh, max_bytes: int) -> _FileScan:
         return _failed(path, str(exc), parser.p.CurrentLineNumber)
     except expat.ExpatError as exc:
         return _broken(path, exc)
-    except (ValueError, UnicodeError) as exc:  # pyexpat refuses multi-byte encodings such as Shift-JIS
+    except (ValueError, UnicodeError, LookupError) as exc:  # multi-byte (Shift-JIS) or unknown declared encodings
         return _failed(path, f"unsupported encoding: {exc}", parser.p.CurrentLineNumber)
     return parser.result(path)
 
 
-def _scan_utf16(path: str, data: bytes, encoding: str) -> _FileScan:
+def _scan_utf16(path: str, data: bytes, encoding: str, max_depth: int) -> _FileScan:
     try:
         text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding)
     except UnicodeDecodeError:
         return _failed(path, "not valid UTF-16")
     if not declares_activity_assembly(text.encode("utf-8", "replace")):
         return _FileScan(path, True)
-    parser = _Parser()
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # XML wants a BOM on UTF-16; .NET reads it without one
+        data = (codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE) + data
+    parser = _Parser(max_depth)
     try:
         parser.p.Parse(data, True)
     except _Refused as exc:
         return _failed(path, str(exc), parser.p.CurrentLineNumber)
     except expat.ExpatError as exc:
-        return _failed(path, f"not well-formed XML: {expat.ErrorString(exc.code)}", exc.lineno)
+        reason = expat.ErrorString(exc.code)
+        if any(line.startswith(("<<<<<<<", ">>>>>>>")) for line in text.splitlines()):
+            reason = f"merge-conflict markers in the file ({reason})"
+        elif exc.code in _TRUNCATED:
+            reason = f"truncated or incomplete ({reason})"
+        return _failed(path, f"not well-formed XAML: {reason}", exc.lineno)
+    except (ValueError, UnicodeError, LookupError) as exc:
+        return _failed(path, f"unsupported encoding: {exc}", parser.p.CurrentLineNumber)
     return parser.result(path)
+
+
+_TRUNCATED = {expat.errors.codes[e] for e in (expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
+                                              expat.errors.XML_ERROR_PARTIAL_CHAR)}
 
 
 def _broken(path: str, exc: expat.ExpatError) -> _FileScan:
@@ -779,11 +845,11 @@ def _broken(path: str, exc: expat.ExpatError) -> _FileScan:
     line_text = _line_bytes(path, exc.lineno)
     if any(line_text.startswith(m) for m in _MERGE_MARKERS) or _has_merge_marker(path):
         reason = f"merge-conflict markers in the file ({reason})"
+    elif b"\x00" in line_text:
+        reason = f"NUL byte in the file ({reason})"
     elif not _is_utf8(line_text):
         reason = f"not UTF-8 and no other encoding declared ({reason})"
-    elif exc.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
-                      expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
-                      expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR]):
+    elif exc.code in _TRUNCATED:
         reason = f"truncated or incomplete ({reason})"
     recovered = _recover(path)
     note = (f"; {len(recovered)} activity element(s) recovered by a namespace-aware text scan are listed as "
@@ -857,33 +923,33 @@ def _recover(path: str) -> list[_RawActivity]:
 _NOTHING = _FileScan("", True)  # stands for every workflow the prefilter skipped: nothing to send between processes
 
 
-def _scan_batch(args: tuple[list[str], int]) -> list[_FileScan | None]:
+def _scan_batch(args: tuple[list[str], int, int]) -> list[_FileScan | None]:
     """Worker side: None for workflows that hold nothing, so the common case costs no pickling."""
-    paths, max_bytes = args
+    paths, max_bytes, max_depth = args
     out: list[_FileScan | None] = []
     for p in paths:
-        result = scan_file(p, max_bytes)
+        result = scan_file(p, max_bytes, max_depth)
         out.append(None if result.read and not result.parsed and not result.diagnostics else result)
     return out
 
 
-def _scan_files(paths: list[str], max_bytes: int, jobs: int | None) -> Iterator[_FileScan]:
+def _scan_files(paths: list[str], max_bytes: int, max_depth: int, jobs: int | None) -> Iterator[_FileScan]:
     """Serial for small trees; a process pool (both cores) once there are enough files to pay for it."""
     workers = jobs if jobs is not None else _cpu_count()
     if workers <= 1 or len(paths) < (PARALLEL_MIN_FILES if jobs is None else 2):
         for p in paths:
-            yield scan_file(p, max_bytes)
+            yield scan_file(p, max_bytes, max_depth)
         return
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = max(1, min(64, len(paths) // (workers * 8)))
-    batches = [(paths[i:i + size], max_bytes) for i in range(0, len(paths), size)]
+    batches = [(paths[i:i + size], max_bytes, max_depth) for i in range(0, len(paths), size)]
     try:
         pool = multiprocessing.get_context(method).Pool(min(workers, len(batches)))
     except OSError:
         for p in paths:
-            yield scan_file(p, max_bytes)
+            yield scan_file(p, max_bytes, max_depth)
         return
     with pool:
         for batch in pool.imap(_scan_batch, batches):
@@ -899,7 +965,7 @@ def _cpu_count() -> int:
 
 # ---------------------------------------------------------------------------------------------- the scan
 def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int | None = None,
-         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ScanResult:
+         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, max_xml_depth: int = DEFAULT_MAX_XML_DEPTH) -> ScanResult:
     """Find every UiPath project under `path` and the Microsoft 365 activities its workflows use."""
     root = Path(path)
     name = str(path)
@@ -928,7 +994,7 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
             owners.append(i)
     per_project: list[list[_FileScan]] = [[] for _ in found]
     files_read = files_parsed = 0
-    for owner, result in zip(owners, _scan_files(jobs_files, max_file_bytes, jobs), strict=True):
+    for owner, result in zip(owners, _scan_files(jobs_files, max_file_bytes, max_xml_depth, jobs), strict=True):
         per_project[owner].append(result)
         files_read += result.read
         files_parsed += result.parsed
@@ -996,6 +1062,7 @@ def _assemble(root: _Root, meta: _Meta, scans: list[_FileScan], ignored: tuple[s
         workflows_read=sum(1 for fs in scans if fs.read),
         ignored_files=ignored,
         diagnostics=tuple(diagnostics),
+        file_read=meta.read,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,22 @@ from scopelint.errors import InputError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}  # any other tag on a list or mapping is refused
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on what one input file may cost; each can be raised by configuration."""
+    """Caps on what one input file may cost; each can be raised by configuration.
+
+    max_bytes: size of a manifest, registration or snapshot (workflows: at least their own 20 MB default).
+    max_nodes: YAML nodes after aliases are expanded. max_depth: nesting of a YAML or JSON document.
+    max_xml_depth: element nesting of a XAML workflow.
+    """
 
     max_bytes: int = 10 * 1024 * 1024
     max_nodes: int = 200_000
     max_depth: int = 64
+    max_xml_depth: int = 1000
 
 
 DEFAULT_LIMITS = Limits()
@@ -62,7 +70,7 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
         if p.is_dir():
             raise InputError("is a directory, expected a file", name)
         with p.open("rb") as fh:
-            data = fh.read(limits.max_bytes + 1)
+            data = _read_capped(fh, limits.max_bytes)
     except InputError:
         raise
     except FileNotFoundError:
@@ -76,6 +84,19 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
     return decode(data, name)
 
 
+def _read_capped(fh, limit: int) -> bytes:
+    """At most limit + 1 bytes, read in chunks: a huge configured limit must neither overflow nor pre-allocate."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = fh.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 def decode(data: bytes, name: str) -> str:
     """Decode file bytes; one clear error for binary or non-UTF-8 content."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -83,6 +104,8 @@ def decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("not valid UTF-16 despite its byte-order mark", name) from None
+    if utf16_without_bom(data):
+        raise InputError("UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)", name, 1)
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError("binary content (NUL byte); expected a text file", name, line)
@@ -91,6 +114,18 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x})", name, line) from None
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when bytes start like UTF-16 text without a byte-order mark (two ASCII characters,
+    each with its zero byte), else None: such files are text in the wrong encoding, not binary."""
+    if len(head) < 4:
+        return None
+    if head[1] == head[3] == 0 and 0 < head[0] < 0x80 and 0 < head[2] < 0x80:
+        return "utf-16-le"
+    if head[0] == head[2] == 0 and 0 < head[1] < 0x80 and 0 < head[3] < 0x80:
+        return "utf-16-be"
+    return None
 
 
 def load_yaml(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -120,19 +155,64 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 def load_json(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
     """Load a JSON file; syntax errors name the line."""
-    return parse_json(read_text(path, limits), str(path))
+    return parse_json(read_text(path, limits), str(path), limits)
 
 
-def parse_json(text: str, name: str) -> Any:
-    """Parse JSON text; every failure is one InputError (syntax with its line, nesting, absurd numbers)."""
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def parse_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse JSON text; every failure is one InputError (syntax with its line, nesting, absurd numbers, duplicate
+    keys — readers disagree on which one counts — and escapes that are not valid Unicode)."""
     try:
-        return json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno) from None
+    except _DuplicateKey as exc:
+        key = exc.args[0]
+        hits = [m.start() for m in re.finditer(r'(?<!\\)' + re.escape(json.dumps(key)) + r"\s*:", text)]
+        line = text.count("\n", 0, hits[1]) + 1 if len(hits) == 2 else None
+        raise InputError(f"duplicate key {key!r} in a JSON object", name, line) from None
     except RecursionError:
         raise InputError("JSON nesting is too deep", name) from None
     except ValueError as exc:
         raise InputError(f"JSON value error: {exc}", name) from None
+    if text.count("[") + text.count("{") > limits.max_depth:
+        check_depth(doc, name, limits.max_depth)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError("a \\u escape of half a surrogate pair: not valid Unicode", name) from None
+    return doc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def check_depth(doc: Any, name: str, max_depth: int) -> None:
+    """The YAML nesting cap for parsed JSON or TOML values (the top level is depth 0), without recursion."""
+    stack = [(doc, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > max_depth:
+            raise InputError(f"nesting deeper than {max_depth} levels", name)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 class _Builder:
@@ -152,6 +232,8 @@ class _Builder:
             )
         if depth > self.limits.max_depth:
             raise InputError(f"nesting deeper than {self.limits.max_depth} levels", self.name, line)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            raise InputError(f"unsupported YAML tag {node.tag!r}", self.name, line)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
