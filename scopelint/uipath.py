@@ -3,23 +3,27 @@
 Workflows are read with expat (namespace-aware, streaming, line numbers), never by prefix: an element is a Microsoft
 365 activity when its namespace URI names the activity assembly and an activity CLR namespace (see XAML.md §2.1).
 DTDs are refused before any entity can be declared, so nothing is ever expanded or fetched. A cheap byte prefilter
-skips workflows that never declare the activity assembly; large trees are read by a process pool. Bad files become
-per-file diagnostics and the scan goes on; for a workflow that is not well-formed, a line-by-line fallback maps
+skips workflows that never declare the activity assembly; large trees are read by forked worker processes. Bad files
+become per-file diagnostics and the scan goes on; for a workflow that is not well-formed, a line-by-line fallback maps
 prefixes through the xmlns declarations it has seen and lists what it finds as `recovered` (XAML.md §4.17).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
+import io
 import json
 import os
 import re
+import signal
 import stat
 import xml.parsers.expat as expat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 from scopelint.errors import InputError
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
@@ -43,8 +47,10 @@ _HELPER_SUFFIXES = ("Argument", "ColumnSample", "FilterCollection", "FilterEleme
 _UIPATH_SCHEMA = "http://schemas.uipath.com/workflow/activities"
 _SEP = "\x1f"  # expat's namespace separator: a character XML forbids, so it cannot occur in a URI or a name
 _TYPE_ARGS = "http://schemas.microsoft.com/winfx/2006/xaml" + _SEP + "TypeArguments"
-_CHUNK = 256 * 1024
+_CHUNK = 256 * 1024  # read size; each process reuses its buffers (_BUFFERS) from file to file
 _PREFILTER_OVERLAP = 96
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_BUFFERS: list[bytearray] = []
 _ASSEMBLY_NAMES = tuple(p.lower().encode() for p in PACKAGES)
 _MERGE_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
 
@@ -285,7 +291,7 @@ class _Root:
     path: Path
     kind: str
     meta: Path | None
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # as str(path / name), built without a Path per file
 
 
 def _project_kind(folder: Path, names: set[str]) -> tuple[str, Path] | None:
@@ -330,6 +336,7 @@ def _discover(root: Path) -> tuple[list[_Root], list[Diagnostic]]:
             owner = _Root(folder, found[0], found[1])
             roots.append(owner)
         below = ancestors | {key}
+        prefix = str(folder / "_")[:-1]  # what pathlib puts before a name in this folder ("" for ".")
         for entry in reversed(entries):
             try:
                 is_dir = entry.is_dir()
@@ -339,7 +346,7 @@ def _discover(root: Path) -> tuple[list[_Root], list[Diagnostic]]:
                 if not entry.name.startswith(".") and entry.name not in ("node_modules", "__pycache__"):
                     stack.append((folder / entry.name, owner, below))
             elif entry.name.lower().endswith(".xaml"):
-                owner.files.append(folder / entry.name)
+                owner.files.append(prefix + entry.name)
     if orphans.files:
         roots.append(orphans)
     return roots, diagnostics
@@ -566,32 +573,58 @@ def _truthy(value: str | None) -> bool | None:
     return value.lower() == "true"
 
 
+_KINDS: dict[str, tuple | None] = {}  # element name -> _classify(name), for every workflow this process reads
+_MISSING = object()
+
+
+def _kind(name: str) -> tuple | None:
+    """_classify, remembered per distinct element name (bounded: the names come from the user's files)."""
+    kind = _classify(name)
+    if len(_KINDS) < 8192:
+        _KINDS[name] = kind
+    return kind
+
+
+def _pairs(attrs: list[str]) -> dict[str, str]:
+    """expat's ordered attributes, [name, value, name, value, ...], as a dict."""
+    return dict(zip(attrs[::2], attrs[1::2], strict=True))
+
+
 class _Parser:
-    """expat handlers that collect activities and scopes of one workflow, with lines and CommentOut state."""
+    """expat handlers that collect activities and scopes of one workflow, with lines and CommentOut state.
+
+    Nearly every element is nothing to the scanner, and expat calls back for each one, so that path is kept short:
+    the end handler is a C method (`list.append` on `ends`) and the start handler counts, tests the depth and looks
+    the name up once. Nesting follows from the counts: a new element's depth is starts - ends, and a CommentOut or
+    activity element opened at depth d has been closed once an element starts at depth <= d. That is checked when the
+    next element starts, which is the first moment the scanner needs to know it.
+    """
 
     def __init__(self, max_depth: int = DEFAULT_MAX_XML_DEPTH) -> None:
         self.max_depth = max_depth
-        self.level = 0  # element nesting, against max_depth
-        self.p = expat.ParserCreate(namespace_separator=_SEP)
+        # intern=None: expat's per-name interning costs more than the one lookup per element that hashes the name
+        self.p = expat.ParserCreate(namespace_separator=_SEP, intern=None)
         self.p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.p.StartDoctypeDeclHandler = self._refuse_dtd
         self.p.EntityDeclHandler = self._refuse_dtd
         self.p.ExternalEntityRefHandler = self._refuse_dtd
-        self.kinds: dict[str, tuple | None] = {}
-        self._start, self._end = self._handlers()
-        self.p.StartElementHandler = self._start
-        self.p.EndElementHandler = self._end
+        self.p.ordered_attributes = True
         self.comment = 0
         self.activities: list[_RawActivity] = []
         self.scopes: list[dict] = []
         self.scope_stack: list[int] = []
         self.open_activities: list[int] = []
         self.shared_marks: set[int] = set()
+        self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
         self._depth = 0
+        self._level = 0
         self._text: list[str] | None = None
         self._text_line = 0
         self._text_dynamic = False
+        self._start, self._rebase = self._handlers()
+        self.p.StartElementHandler = self._start
+        self.p.EndElementHandler = self.ends.append
 
     def _refuse_dtd(self, *_args) -> None:
         raise _Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
@@ -601,51 +634,67 @@ class _Parser:
         raise _Refused(f"XML nesting deeper than {self.max_depth:,} levels; not scanned (raise limits.max_xml_depth "
                        "in the configuration, or scan --max-xml-depth)")
 
-    def _handlers(self):
-        """Start/end handlers as closures: most elements are nothing to the scanner and must cost one lookup."""
-        kinds = self.kinds
-        lookup = kinds.get
-        missing = object()
-        on_start, on_end = self._on_start, self._on_end
+    def feed(self, data, final: bool = False) -> None:
+        """Parse the next piece of the workflow (bytes or a buffer); the end tags seen so far are let go."""
+        self.p.Parse(data, final)
+        self._rebase()
 
-        def start(name: str, attrs: dict) -> None:
-            self.level += 1
-            if self.level > self.max_depth:
-                self._too_deep()
+    def _handlers(self):
+        """The start handler, a closure: an element that is nothing costs a count, a depth test and one lookup; and
+        the function that folds the end tags counted so far into the start count, so `ends` stays small."""
+        ends, limit, lookup, missing = self.ends, self.max_depth, _KINDS.get, _MISSING
+        opened: list[tuple[int, int]] = []  # (depth, code) of the open CommentOut and activity elements, innermost last
+        top = starts = 0  # top: the depth of the innermost of them, 0 when none is open
+
+        def start(name: str, attrs: list[str]) -> None:
+            nonlocal starts, top
+            starts += 1
+            depth = starts - len(ends)
+            if depth <= top or depth > limit:
+                if depth > limit:
+                    self._too_deep()
+                while opened and opened[-1][0] >= depth:
+                    self._close(opened.pop()[1])
+                top = opened[-1][0] if opened else 0
             kind = lookup(name, missing)
             if kind is missing:
-                kind = kinds[name] = _classify(name)
-            if kind is not None:
-                on_start(kind, attrs)
+                kind = _kind(name)
+            if kind is None:
+                return
+            code = kind[0]
+            if code == _COMMENT:
+                self.comment += 1
+            elif code == _ACTIVITY:
+                self._activity(kind[1], kind[2], _pairs(attrs))
+            else:
+                self._other(code, attrs, depth)
+                return
+            opened.append((depth, code))
+            top = depth
 
-        def end(name: str) -> None:
-            self.level -= 1
-            kind = kinds[name]
-            if kind is not None:
-                on_end(kind[0])
+        def rebase() -> None:
+            nonlocal starts
+            starts -= len(ends)
+            ends.clear()
 
-        return start, end
+        return start, rebase
 
-    def _on_start(self, kind: tuple, attrs: dict) -> None:
-        code = kind[0]
-        if code == _COMMENT:
-            self.comment += 1
-        elif code == _ACTIVITY:
-            self._activity(kind[1], kind[2], attrs)
-        elif code == _AUTHSCOPES:
-            if self.scope_stack:
-                self._begin_values()
-        elif code == _MAILBOX and self.open_activities and (
-                _truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox")):
-            self.shared_marks.add(self.open_activities[-1])
-
-    def _on_end(self, code: int) -> None:
+    def _close(self, code: int) -> None:
         if code == _COMMENT:
             self.comment -= 1
-        elif code == _ACTIVITY:
+        else:
             index = self.open_activities.pop()
             if self.activities[index].cls == SCOPE_CLASS:
                 self.scope_stack.pop()
+
+    def _other(self, code: int, attrs: list[str], depth: int) -> None:
+        if code == _AUTHSCOPES:
+            if self.scope_stack:
+                self._begin_values(depth)
+        elif code == _MAILBOX and self.open_activities:
+            values = _pairs(attrs)
+            if _truthy(_attr(values, "UseSharedMailbox")) or _attr(values, "SharedMailbox"):
+                self.shared_marks.add(self.open_activities[-1])
 
     def _activity(self, cls: str, is_scope: bool, attrs: dict) -> None:
         line = self.p.CurrentLineNumber
@@ -678,33 +727,33 @@ class _Parser:
                 "services": services, "authentication_scopes": scopes}
 
     # AuthenticationScopes: <scg:List><InArgument x:TypeArguments="x:String">mail.read</InArgument>...</scg:List>
-    def _begin_values(self) -> None:
-        self._values, self._depth, self._text = [], 0, None
+    # Its own handlers run until it closes; they keep their own depth, so starts and ends stay balanced around it.
+    def _begin_values(self, level: int) -> None:
+        self._values, self._depth, self._level, self._text = [], 0, level, None
         self.p.StartElementHandler = self._vstart
         self.p.EndElementHandler = self._vend
         self.p.CharacterDataHandler = self._vtext
 
-    def _vstart(self, name: str, attrs: dict) -> None:
+    def _vstart(self, name: str, attrs: list[str]) -> None:
         self._depth += 1
-        self.level += 1
-        if self.level > self.max_depth:
+        if self._level + self._depth > self.max_depth:
             self._too_deep()
         local = name.rpartition(_SEP)[2]
         if self._text is None and local == "InArgument":
             self._text, self._text_line, self._text_dynamic = [], self.p.CurrentLineNumber, False
         elif self._text is not None:
-            literal = attrs.get("Value") if local == "Literal" else None
+            literal = _pairs(attrs).get("Value") if local == "Literal" else None
             if literal is None:
                 self._text_dynamic = True
             else:
                 self._text.append(literal)
 
     def _vend(self, name: str) -> None:
-        self.level -= 1
         if self._depth == 0:
             self.scopes[self.scope_stack[-1]]["authentication_scopes"] = tuple(self._values)
+            self.ends.append(name)
             self.p.StartElementHandler = self._start
-            self.p.EndElementHandler = self._end
+            self.p.EndElementHandler = self.ends.append
             self.p.CharacterDataHandler = None
             return
         self._depth -= 1
@@ -725,14 +774,15 @@ class _Parser:
         return _FileScan(path, True, True, acts, tuple(_RawScope(**s) for s in self.scopes), diagnostics)
 
 
-def declares_activity_assembly(data: bytes) -> bool:
-    """The prefilter: does any `;assembly=` name an activity package (assembly names in any case)? A workflow
-    without one cannot hold one of its activities. Cheap: one `find` pass over the bytes."""
-    i = data.find(b";assembly=")
+def declares_activity_assembly(data: bytes | bytearray, end: int | None = None) -> bool:
+    """The prefilter: does any `;assembly=` in data[:end] name an activity package (assembly names in any case)? A
+    workflow without one cannot hold one of its activities. Cheap: one `find` pass over the bytes, no copy."""
+    end = len(data) if end is None else end
+    i = data.find(b";assembly=", 0, end)
     while i >= 0:
-        if data[i + 10:i + 50].lower().startswith(_ASSEMBLY_NAMES):
+        if data[i + 10:min(i + 50, end)].lower().startswith(_ASSEMBLY_NAMES):
             return True
-        i = data.find(b";assembly=", i + 10)
+        i = data.find(b";assembly=", i + 10, end)
     return False
 
 
@@ -751,20 +801,31 @@ def _sniff(head: bytes) -> str:
     return "utf-8"
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Opener for scan_file: a FIFO named *.xaml must not block the scan; it is opened, seen by fstat and skipped."""
+    return os.open(path, flags | _OPEN_FLAGS)
+
+
 def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
               max_depth: int = DEFAULT_MAX_XML_DEPTH) -> _FileScan:
     """Read one workflow: prefilter, then parse; every failure is a diagnostic, never an exception."""
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return _failed(path, "not a regular file; skipped")
-        if st.st_size > max_bytes:
-            return _failed(path, f"{st.st_size:,} bytes, larger than the {max_bytes:,}-byte limit for a workflow; "
-                                 "not scanned (raise it: scan --max-file-size, or limits.max_bytes in the "
-                                 "configuration)")
-        with open(path, "rb") as fh:
-            return _scan_stream(path, fh, max_bytes, max_depth)
+        with open(path, "rb", buffering=0, opener=_open_nonblocking) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return _failed(path, "not a regular file; skipped")
+            if st.st_size > max_bytes:
+                return _failed(path, f"{st.st_size:,} bytes, larger than the {max_bytes:,}-byte limit for a workflow; "
+                                     "not scanned (raise it: scan --max-file-size, or limits.max_bytes in the "
+                                     "configuration)")
+            buffer = _BUFFERS.pop() if _BUFFERS else bytearray(_CHUNK)
+            try:
+                return _scan_stream(path, fh, buffer, max_depth)
+            finally:
+                _BUFFERS.append(buffer)
     except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or exc.errno == errno.ENXIO:  # a folder or socket named *.xaml
+            return _failed(path, "not a regular file; skipped")
         return _failed(path, f"cannot read: {_os_message(exc)}")
     except MemoryError:
         return _failed(path, "out of memory while reading")
@@ -774,32 +835,37 @@ def _failed(path: str, message: str, line: int | None = None) -> _FileScan:
     return _FileScan(path, False, diagnostics=(Diagnostic(path, message, line),))
 
 
-def _scan_stream(path: str, fh, max_bytes: int, max_depth: int) -> _FileScan:
-    first = fh.read(_CHUNK)
-    encoding = _sniff(first[:4096])
+def _scan_stream(path: str, fh: io.FileIO, buffer: bytearray, max_depth: int) -> _FileScan:
+    """Prefilter chunk by chunk in `buffer` (the process reuses it for every file), then parse from the same."""
+    view = memoryview(buffer)
+    n = fh.readinto(view)
+    head = bytes(view[:min(n, 4096)])
+    encoding = _sniff(head)
     if encoding == "binary":
-        line = first[: first.index(b"\x00")].count(b"\n") + 1
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
         return _failed(path, "binary content (NUL byte), not XAML", line)
     if encoding.startswith("utf-16"):
-        return _scan_utf16(path, first + fh.read(max_bytes), encoding, max_depth)
-    if not declares_activity_assembly(first):
-        tail = first[-_PREFILTER_OVERLAP:]
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                return _FileScan(path, True)
-            if declares_activity_assembly(tail + chunk):
-                break
-            tail = chunk[-_PREFILTER_OVERLAP:]
         fh.seek(0)
-        first = fh.read(_CHUNK)
+        return _scan_utf16(path, fh.readall(), encoding, max_depth)
+    if not declares_activity_assembly(buffer, n):
+        end = n
+        while True:
+            keep = min(_PREFILTER_OVERLAP, end)  # a declaration cut by the chunk boundary is seen whole next time
+            buffer[:keep] = bytes(view[end - keep:end])
+            n = fh.readinto(view[keep:])
+            if not n:
+                return _FileScan(path, True)
+            end = keep + n
+            if declares_activity_assembly(buffer, end):
+                break
+        fh.seek(0)
+        n = fh.readinto(view)
     parser = _Parser(max_depth)
     try:
-        data = first
-        while data:
-            parser.p.Parse(data, False)
-            data = fh.read(_CHUNK)
-        parser.p.Parse(b"", True)
+        while n:
+            parser.feed(view[:n])
+            n = fh.readinto(view)
+        parser.feed(b"", True)
     except _Refused as exc:
         return _failed(path, str(exc), parser.p.CurrentLineNumber)
     except expat.ExpatError as exc:
@@ -820,7 +886,9 @@ def _scan_utf16(path: str, data: bytes, encoding: str, max_depth: int) -> _FileS
         data = (codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE) + data
     parser = _Parser(max_depth)
     try:
-        parser.p.Parse(data, True)
+        for i in range(0, len(data), _CHUNK):
+            parser.feed(data[i:i + _CHUNK])
+        parser.feed(b"", True)
     except _Refused as exc:
         return _failed(path, str(exc), parser.p.CurrentLineNumber)
     except expat.ExpatError as exc:
@@ -921,6 +989,7 @@ def _recover(path: str) -> list[_RawActivity]:
 
 
 _NOTHING = _FileScan("", True)  # stands for every workflow the prefilter skipped: nothing to send between processes
+_MAX_BATCHES = 1024  # their numbers, 4 bytes each, are written to the workers' pipe at once: 4 KB fits any pipe buffer
 
 
 def _scan_batch(args: tuple[list[str], int, int]) -> list[_FileScan | None]:
@@ -934,26 +1003,122 @@ def _scan_batch(args: tuple[list[str], int, int]) -> list[_FileScan | None]:
 
 
 def _scan_files(paths: list[str], max_bytes: int, max_depth: int, jobs: int | None) -> Iterator[_FileScan]:
-    """Serial for small trees; a process pool (both cores) once there are enough files to pay for it."""
+    """Serial for small trees; worker processes (every core) once there are enough files to pay for them."""
     workers = jobs if jobs is not None else _cpu_count()
     if workers <= 1 or len(paths) < (PARALLEL_MIN_FILES if jobs is None else 2):
         for p in paths:
             yield scan_file(p, max_bytes, max_depth)
         return
+    size = max(1, min(64, len(paths) // (workers * 8)), -(-len(paths) // _MAX_BATCHES))
+    batches = [paths[i:i + size] for i in range(0, len(paths), size)]
+    run = _forked if hasattr(os, "fork") else _spawned
+    for batch in run(batches, max_bytes, max_depth, min(workers, len(batches))):
+        yield from (_NOTHING if r is None else r for r in batch)
+
+
+def _forked(batches: list[list[str]], max_bytes: int, max_depth: int, workers: int) -> Iterator[list]:
+    """Scan the batches in forked children and yield their results in order.
+
+    Cheaper than a multiprocessing pool (bench/RESULTS.md; no handler threads, queues or locks in this process): the
+    children already hold the code and the paths, they take batch numbers from one shared pipe (whoever is free takes
+    the next, so a few large workflows do not leave a core idle), and only pickled results come back, each on the
+    child's own pipe. A batch whose child died is scanned here instead.
+    """
+    import pickle
+    import selectors
+
+    tasks, tasks_in = os.pipe()
+    _write_all(tasks_in, b"".join(i.to_bytes(4, "little") for i in range(len(batches))))
+    os.close(tasks_in)  # before forking: the children see the end of the numbers once they are all taken
+    children: dict[int, int] = {}  # result pipe -> pid
+    try:
+        for _ in range(workers):
+            try:
+                results, results_out = os.pipe()
+            except OSError:  # out of file descriptors: the children started so far (or this process) do the rest
+                break
+            try:
+                pid = os.fork()
+            except OSError:  # out of processes: likewise
+                os.close(results)
+                os.close(results_out)
+                break
+            if pid == 0:
+                os.close(results)
+                for fd in children:
+                    os.close(fd)
+                _worker(batches, max_bytes, max_depth, tasks, results_out)
+            os.close(results_out)
+            children[results] = pid
+    finally:
+        os.close(tasks)
+    done: dict[int, list] = {}
+    following = 0
+    try:
+        with selectors.DefaultSelector() as selector:
+            for fd in children:
+                selector.register(fd, selectors.EVENT_READ, bytearray())
+            while selector.get_map():
+                for key, _ in selector.select():
+                    chunk = os.read(key.fd, 1 << 16)
+                    if not chunk:
+                        selector.unregister(key.fd)
+                        continue
+                    pending = key.data
+                    pending += chunk
+                    while len(pending) >= 8:  # frames: batch number, length, pickled results
+                        length = int.from_bytes(pending[4:8], "little")
+                        if len(pending) < 8 + length:
+                            break
+                        done[int.from_bytes(pending[:4], "little")] = pickle.loads(pending[8:8 + length])
+                        del pending[:8 + length]
+                while following in done:
+                    yield done.pop(following)
+                    following += 1
+    finally:
+        for fd, pid in children.items():
+            os.close(fd)
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                if following < len(batches):  # stopped early: do not wait for the children to finish their batches
+                    os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+    for index in range(following, len(batches)):
+        yield done.pop(index) if index in done else _scan_batch((batches[index], max_bytes, max_depth))
+
+
+def _worker(batches: list[list[str]], max_bytes: int, max_depth: int, tasks: int, results: int) -> NoReturn:
+    """A forked child: scan the batches whose numbers it reads from `tasks`, send each result, exit without cleanup
+    (the parent's buffers and exit handlers are the parent's)."""
+    import pickle
+
+    status = 1
+    try:
+        while len(number := os.read(tasks, 4)) == 4:
+            index = int.from_bytes(number, "little")
+            data = pickle.dumps(_scan_batch((batches[index], max_bytes, max_depth)), pickle.HIGHEST_PROTOCOL)
+            _write_all(results, number + len(data).to_bytes(4, "little") + data)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _spawned(batches: list[list[str]], max_bytes: int, max_depth: int, workers: int) -> Iterator[list]:
+    """Where there is no fork (Windows): a pool of spawned processes, each of which imports scopelint afresh."""
     import multiprocessing
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = max(1, min(64, len(paths) // (workers * 8)))
-    batches = [(paths[i:i + size], max_bytes, max_depth) for i in range(0, len(paths), size)]
     try:
-        pool = multiprocessing.get_context(method).Pool(min(workers, len(batches)))
+        pool = multiprocessing.get_context("spawn").Pool(workers)
     except OSError:
-        for p in paths:
-            yield scan_file(p, max_bytes, max_depth)
+        yield from (_scan_batch((b, max_bytes, max_depth)) for b in batches)
         return
     with pool:
-        for batch in pool.imap(_scan_batch, batches):
-            yield from (_NOTHING if r is None else r for r in batch)
+        yield from pool.imap(_scan_batch, [(b, max_bytes, max_depth) for b in batches])
 
 
 def _cpu_count() -> int:
@@ -985,12 +1150,13 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
     ignored: dict[int, list[str]] = {}
     for i, (r, meta) in enumerate(zip(found, metas, strict=True)):
         skip = set(meta.ignored)
+        base = len(str(r.path / "_")) - 1
         for f in r.files:
-            rel = f.relative_to(r.path).as_posix()
+            rel = f[base:].replace(os.sep, "/")
             if rel.lower() in skip:
                 ignored.setdefault(i, []).append(rel)
                 continue
-            jobs_files.append(str(f))
+            jobs_files.append(f)
             owners.append(i)
     per_project: list[list[_FileScan]] = [[] for _ in found]
     files_read = files_parsed = 0

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from scopelint.compare import Result
-from scopelint.findings import Finding
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: `scan` imports report.scan and must not pay for loading the engine
     from scopelint.audit import Audit
+    from scopelint.compare import Result
+    from scopelint.findings import Finding
 
 _MODULES = {
     "text": "scopelint.report.text",
