@@ -26,13 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "manifests" / "examples" / "invoice-bot"
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as an installed tool runs
+
+
 def timed(cmd: list[str], runs: int, cwd: Path | None = None) -> list[float]:
     """Wall times of `runs` executions after one warm-up (so .pyc files and the page cache are warm)."""
-    subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+    subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=ENV)
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+        subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=ENV)
         out.append(time.perf_counter() - start)
     return out
 

@@ -67,12 +67,7 @@ def load_config(path: str | Path) -> Config:
     _check_keys(doc, _TOP_KEYS, "configuration", name)
     if isinstance(doc.get("limits"), LDict):
         _check_keys(doc["limits"], _LIMIT_KEYS, "limits", name)
-    from scopelint.rules import validate_document  # lazy: jsonschema only when a config exists
-
-    errors = validate_document(doc, "config.schema.json")
-    if errors:
-        line, message = errors[0]
-        raise InputError(f"invalid configuration: {message}", name, line)
+    _validate(doc, name)
     base = Path(name).parent
     rules = tuple(base / p for p in doc.get("rules") or ())
     registration = base / doc["registration"] if "registration" in doc else None
@@ -130,6 +125,55 @@ class ConfigFinder:
         """The strictest fail level any of the manifests' configurations sets (None when none does)."""
         levels = {self.for_manifest(m).fail_level for m in manifests} - {None}
         return min(levels, key=SEVERITIES.index) if levels else None
+
+
+_LEVELS = ("error", "warning", "info")
+_SEVERITY_KEY = re.compile(r"^([a-z]+(-[a-z]+)*|[Ss][Ll][0-9]{3})$")
+
+
+def _validate(doc: LDict, name: str) -> None:
+    """The rules of schemas/config.schema.json, checked by hand so that start-up never imports jsonschema
+    (tests/test_config_schema.py proves both accept and reject the same documents)."""
+
+    def fail(where: str, node: LDict, key: str, problem: str) -> None:
+        raise InputError(f"invalid configuration: '{where}' {problem}", name, node.line_of(key))
+
+    def show(value: Any) -> str:
+        return value.isoformat() if hasattr(value, "isoformat") else repr(value)
+
+    def path_string(value: Any) -> bool:
+        return isinstance(value, str) and value != ""
+
+    if "$schema" in doc and not isinstance(doc["$schema"], str):
+        fail("$schema", doc, "$schema", f"must be a string, got {doc['$schema']!r}")
+    if "scopelint" in doc and (doc["scopelint"] != 1 or isinstance(doc["scopelint"], bool)):
+        fail("scopelint", doc, "scopelint", f"must be 1 (the configuration format version), got {doc['scopelint']!r}")
+    severity = doc.get("severity", LDict())
+    if not isinstance(severity, dict):
+        fail("severity", doc, "severity", f"must be a mapping of finding kind or code to a level, got {severity!r}")
+    for key, value in severity.items():
+        if not _SEVERITY_KEY.match(key):
+            fail("severity", severity, key, f"key {key!r} is not a finding kind (excess) or code (SL102)")
+        if value is not False and value not in (*_LEVELS, "off"):
+            fail(f"severity/{key}", severity, key, f"must be one of error, warning, info, off; got {show(value)}")
+    if "fail_level" in doc and doc["fail_level"] not in _LEVELS:
+        fail("fail_level", doc, "fail_level", f"must be one of error, warning, info; got {show(doc['fail_level'])}")
+    if "rules" in doc:
+        rules = doc["rules"]
+        if not isinstance(rules, list):
+            fail("rules", doc, "rules", f"must be a list of rule pack files or folders, got {rules!r}")
+        for i, item in enumerate(rules):
+            if not path_string(item):
+                raise InputError(f"invalid configuration: 'rules/{i}' must be a non-empty path, got {item!r}",
+                                 name, rules.item_lines[i] if isinstance(rules, LList) else doc.line_of("rules"))
+    if "registration" in doc and not path_string(doc["registration"]):
+        fail("registration", doc, "registration", f"must be a non-empty path, got {doc['registration']!r}")
+    limits = doc.get("limits", LDict())
+    if not isinstance(limits, dict):
+        fail("limits", doc, "limits", f"must be a mapping of limit names to numbers, got {limits!r}")
+    for key, value in limits.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            fail(f"limits/{key}", limits, key, f"must be a whole number of at least 1, got {value!r}")
 
 
 def _severities(node: LDict, name: str) -> dict[str, str]:
