@@ -50,7 +50,7 @@ class _Group(click.Group):
 
 
 def _use_color(stream) -> bool:
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()  # no-color.org
 
 
 def _announce(lines: list[str]) -> None:

@@ -195,3 +195,36 @@ def test_catalog_refresh_with_bundled_shared_data_round_trips(cli, tmp_path):
 def test_version(cli):
     run = cli("--version")
     assert run.code == 0 and "scopelint" in run.stdout
+
+
+def _run_on_a_terminal(args: list, env: dict) -> str:
+    """Run scopelint with stdout on a pseudo-terminal, as a user at a shell would."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "scopelint", *map(str, args)], stdout=follower,
+                            stderr=subprocess.PIPE, env={**os.environ, **env})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_colour_on_a_terminal_and_never_with_no_color(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = _run_on_a_terminal(["check", INVOICE], {})
+    assert "\x1b[33mwarning" in coloured
+    plain = _run_on_a_terminal(["check", INVOICE], {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "warning" in plain

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from scopelint.findings import Finding
 from scopelint.report import CheckReport
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+_ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
 
 
 def render(report: CheckReport) -> str:
-    def style(text: str, **kw) -> str:
-        return click.style(text, **kw) if report.color else text
+    def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+        if not report.color:
+            return text
+        codes = [_ANSI[fg]] if fg else []
+        codes += ["1"] * bold + ["2"] * dim
+        return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
     lines: list[str] = []
     by_manifest: dict[str, list[Finding]] = {}
