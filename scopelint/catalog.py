@@ -52,6 +52,8 @@ class Catalog:
         self.origin = origin
         self.source: str = doc.get("source") or "unknown"
         self.retrieved: str | None = doc.get("retrieved")
+        self.source_note: str | None = doc.get("source_note")
+        self.privilege_source: str | None = doc.get("privilege_source")
         self._rows: dict[tuple[str, str], dict] = {}
         self._ids: dict[tuple[str, str], tuple[str, str]] = {}
         self._infos: dict[tuple[str, str], PermissionInfo] = {}

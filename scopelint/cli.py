@@ -398,6 +398,10 @@ def catalog_info() -> None:
 
     cat = load_catalog()
     click.echo(f"origin:    {cat.origin}\nsource:    {cat.source}\nretrieved: {cat.retrieved}")
+    if cat.source_note:
+        click.echo(f"note:      {cat.source_note}")
+    if cat.privilege_source:
+        click.echo(f"privilege levels: {cat.privilege_source}")
     click.echo(f"delegated: {len(cat.names('delegated'))}\napplication: {len(cat.names('application'))}")
 
 

@@ -53,6 +53,7 @@ def catalog_from_export(export: Any, paths_doc: Any | None, name: str) -> dict[s
     levels = _privilege_levels(paths_doc) if paths_doc else {}
     out: dict[str, Any] = {
         "source": source,
+        "source_note": export.get("sourceNote"),
         "retrieved": export.get("retrieved"),
         "privilege_source": (paths_doc or {}).get("source"),
         "resourceAppId": GRAPH_APP_ID,
