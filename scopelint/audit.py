@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 from scopelint.catalog import Catalog, Permission
 from scopelint.compare import ExceptionStatus, Need, Result
-from scopelint.findings import SEVERITIES, Finding
+from scopelint.findings import GRANT_KINDS, SEVERITIES, Finding
 from scopelint.lattice import Lattice
 from scopelint.report import CheckReport
-
-_GRANT_KINDS = ("excess", "broader", "wrong-type")
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit
             status = f"covered by {cover[0].name}" if cover else "missing"
         links = tuple(_link(n) for n in result.needed_by.get(p, []))
         required.append(_row(p, catalog, status, links))
-    by_grant = {(f.permission_type, f.permission): f for f in result.findings if f.kind in _GRANT_KINDS}
+    by_grant = {(f.permission_type, f.permission): f for f in result.findings if f.kind in GRANT_KINDS}
     granted = []
     for p in sorted(held):
         f = by_grant.get((p.type, p.name))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 SEVERITIES = ("info", "warning", "error")
+GRANT_KINDS = ("excess", "broader", "wrong-type")  # findings about a permission the registration grants
 
 
 @dataclass(frozen=True)

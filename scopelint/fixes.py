@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
 from scopelint.compare import Result
-
-_REMOVABLE = ("excess", "broader", "wrong-type")
+from scopelint.findings import GRANT_KINDS
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None 
     reg = result.registration
     held = set(reg.granted("delegated") | reg.granted("application")) if reg else set()
     accepted = {(f.permission_type, f.permission): f for f in result.findings
-                if f.suppressed_by is not None and f.kind in _REMOVABLE}
-    why_remove = {(f.permission_type, f.permission): f.message for f in result.findings if f.kind in _REMOVABLE}
+                if f.suppressed_by is not None and f.kind in GRANT_KINDS}
+    why_remove = {(f.permission_type, f.permission): f.message for f in result.findings if f.kind in GRANT_KINDS}
     required = [_entry(p, catalog, tuple(result.used_by.get(p, ())), "required") for p in result.minimal]
     keep = []
     for p in sorted(held - set(result.minimal)):

@@ -14,6 +14,22 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "manifests" / "examples"
 SHARED = ROOT.parent / "shared"
+CONTOSO_PACK = """\
+scopelint-rulepack: 1
+pack: contoso-lib
+rules:
+  - class: Contoso.Rpa.Mail.ArchiveInvoices
+    display_name: Archive Invoices
+    group: Custom
+    generation: custom
+    kind: activity
+    operations:
+      - GET /me/messages
+      - POST /me/messages/{id}/move
+    delegated: {any_of: [[Mail.ReadWrite]], provenance: derived}
+    application: {any_of: [[Mail.ReadWrite]], provenance: derived}
+    sources: [https://git.contoso.example/rpa/lib]
+"""  # a user rule pack for an in-house library that wraps Graph
 
 
 @dataclass

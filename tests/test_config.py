@@ -9,25 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import CONTOSO_PACK as PACK
 from report_fixtures import SEND_MAIL, write_project, write_registration
 
 from scopelint.config import _TOP_KEYS, find_config
 
 SCHEMA = Path(__file__).resolve().parent.parent / "scopelint" / "schemas" / "config.schema.json"
-PACK = """\
-scopelint-rulepack: 1
-pack: contoso-lib
-rules:
-  - class: Contoso.Rpa.Mail.ArchiveInvoices
-    display_name: Archive Invoices
-    group: Custom
-    generation: custom
-    kind: activity
-    operations: [GET /me/messages]
-    delegated: {any_of: [[Mail.ReadWrite]], provenance: derived}
-    application: {any_of: [[Mail.ReadWrite]], provenance: derived}
-    sources: [https://git.contoso.example/rpa/lib]
-"""
 
 
 @pytest.fixture

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import json
 
+from conftest import CONTOSO_PACK as PACK
+
 from scopelint.rules import load_builtin_rules
 
 RULES = load_builtin_rules()
 
-PACK = """\
-scopelint-rulepack: 1
-pack: contoso-lib
-rules:
-  - class: Contoso.Rpa.Mail.ArchiveInvoices
-    display_name: Archive Invoices
-    group: Custom
-    generation: custom
-    kind: activity
-    operations:
-      - GET /me/messages
-      - POST /me/messages/{id}/move
-    delegated: {any_of: [[Mail.ReadWrite]], provenance: derived}
-    application: {any_of: [[Mail.ReadWrite]], provenance: derived}
-    sources: [https://git.contoso.example/rpa/lib]
-"""
 
 
 def test_lookup_by_full_class_short_name_display_name_alias_and_generic_arity():
