@@ -55,12 +55,16 @@ class Result:
     manifest: Manifest
     needs: list[Need]
     minimal: list[Permission]
-    used_by: dict[Permission, list[str]]
     findings: list[Finding]
     registration: Registration | None = None
     chosen: dict[int, Alternative] = field(default_factory=dict)
     needed_by: dict[Permission, list[Need]] = field(default_factory=dict)
     exceptions: list[ExceptionStatus] = field(default_factory=list)
+
+    @property
+    def used_by(self) -> dict[Permission, list[str]]:
+        """Per permission of the minimal set, the labels of the needs it serves (sorted)."""
+        return {p: sorted({n.label for n in needs}) for p, needs in self.needed_by.items()}
 
 
 class Engine:
@@ -186,8 +190,7 @@ class Engine:
                 for m in minimal:
                     if self.lattice.covers(m, p) and needs[i] not in needed_by.get(m, []):
                         needed_by.setdefault(m, []).append(needs[i])
-        used_by = {k: sorted({n.label for n in v}) for k, v in needed_by.items()}
-        result = Result(manifest, needs, minimal, used_by, findings, registration, ideal, needed_by)
+        result = Result(manifest, needs, minimal, findings, registration, ideal, needed_by)
         if registration is not None:
             findings.extend(self._against_registration(manifest, needs, minimal, ideal, registration))
         if registration is not None and registration.consented is not None:
