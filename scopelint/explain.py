@@ -112,11 +112,11 @@ def _explain_permission(name: str, auth: str | None) -> str:
         implied = sorted(q.name for q in lattice.implied(p) if q != p)
         if implied:
             lines.append(f"  also grants: {', '.join(implied)}")
-        users = sorted(r.display_name for r in rules
-                       if any(p in alt for req in (r.requirement(ptype), *r.shared.values())
-                              for alt in req.any_of if req is not None))
+        users = sorted({r.short_name for r in rules
+                        if any(p in alt for req in (r.requirement(ptype), *r.shared.values())
+                               for alt in req.any_of if req is not None)})
         if users:
-            lines.append(f"  named by: {', '.join(users)}")
+            lines.append(f"  named by the rules of: {', '.join(users)}")
     return "\n".join(lines) + "\n"
 
 
