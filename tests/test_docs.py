@@ -1,0 +1,35 @@
+"""The README stays true: two quick-start commands, every finding code, every command documented."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from scopelint.cli import main
+from scopelint.findings import CODES
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_quick_start_has_exactly_the_run_and_the_test_command():
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", quick, re.S)
+    assert commands == ["pip install . && scopelint check manifests/examples/invoice-bot/scopelint.yaml",
+                        "pip install -e '.[test,graph]' && pytest"]
+    assert (ROOT / "manifests" / "examples" / "invoice-bot" / "scopelint.yaml").is_file()
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-e '.[test,graph]'" in ci and "pytest" in ci
+
+
+def test_every_finding_code_is_in_the_readme():
+    for code in CODES.values():
+        assert code.id in README or code.kind in README, code.id
+
+
+def test_every_command_is_in_the_readme():
+    for name in main.commands:
+        assert f"scopelint {name}" in README, name
