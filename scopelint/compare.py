@@ -93,6 +93,12 @@ class Engine:
             if rule.kind == "scope":
                 continue
             req = rule.requirement(ptype, ref.shared)
+            if req.unsupported:
+                findings.append(make("unsupported-auth",
+                                     f"{rule.display_name} cannot run with {ptype} auth: {req.unsupported}",
+                                     manifest.path, line=ref.line, column=ref.column, activity=ref.ref,
+                                     permission_type=ptype, manifest=manifest.path))
+                continue
             needs.append(self._need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared,
                                     column=ref.column))
         if manifest.operations:

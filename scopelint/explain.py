@@ -24,6 +24,8 @@ def rule_dict(rule: Rule) -> dict:
             out["operations"] = list(req.operations)
         if req.override:
             out["override"] = req.override
+        if req.unsupported:
+            out["unsupported"] = req.unsupported
         return out
 
     return {
@@ -82,7 +84,7 @@ def _explain_rule(rule: Rule, auth: str | None) -> str:
             label = f"{ptype}{' (shared: true)' if shared else ''}"
             alts = " OR ".join("(" + " + ".join(p.name for p in alt) + ")" if alt else "(nothing)"
                                for alt in req.any_of)
-            lines.append(f"  {label}: {alts}")
+            lines.append(f"  {label}: NOT SUPPORTED — {req.unsupported}" if req.unsupported else f"  {label}: {alts}")
             lines.append(f"    provenance: {req.provenance}" + (f", {req.source}" if req.source else ""))
             if req.override:
                 lines.append(f"    override: {req.override}")

@@ -39,6 +39,10 @@ _CODES = [
     Code("SL106", "consented-not-requested", "warning", "a consent grant the registration no longer asks for",
          "The tenant holds a consent grant for a permission that the registration does not request any more. Revoke "
          "the stale grant."),
+    Code("SL107", "unsupported-auth", "error", "the activity cannot run under the manifest's auth mode",
+         "Microsoft Graph offers no permission of this type for what the activity does (for example findMeetingTimes "
+         "has no application permission), so no registration can make it work app-only. Run it with delegated auth "
+         "or replace the activity."),
     Code("SL201", "unknown-activity", "error", "the manifest names an activity scopelint does not know",
          "No rule pack has this activity. Check the spelling (full .NET class name, short class name or display name), "
          "or add a rule pack for custom activities."),

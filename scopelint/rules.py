@@ -32,6 +32,7 @@ class Requirement:
     source: str | None = None
     override: str | None = None
     operations: tuple[str, ...] = ()
+    unsupported: str | None = None
 
     @property
     def needs_nothing(self) -> bool:
@@ -181,6 +182,7 @@ def _requirement(raw: dict, ops: Iterable[str], ptype: PermissionType, catalog: 
         source=raw.get("source"),
         override=raw.get("override"),
         operations=tuple(ops),
+        unsupported=raw.get("unsupported"),
     )
 
 

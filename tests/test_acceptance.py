@@ -34,4 +34,4 @@ def test_every_finding_kind_of_the_core_is_covered_by_a_case():
     for case in CASES:
         kinds |= {f["kind"] for f in yaml.safe_load((case / "expected.yaml").read_text())["findings"]}
     assert {"missing", "excess", "broader", "wrong-type", "unknown-activity", "unknown-permission",
-            "unknown-operation", "not-checked", "expired-exception", "stale-exception"} <= kinds
+            "unknown-operation", "not-checked", "expired-exception", "stale-exception", "unsupported-auth"} <= kinds

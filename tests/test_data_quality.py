@@ -210,7 +210,8 @@ def test_exactly_what_scopes_prints_checks_clean_for_every_activity(rule, auth):
         manifest = parse_manifest(parse_yaml(text, "m.yaml"), "m.yaml")
         minimal = ENGINE.check(manifest, None).minimal
         reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
-        assert ENGINE.check(manifest, reg).findings == []
+        expected = ["unsupported-auth"] if rule.requirement(auth, shared).unsupported else []
+        assert [f.kind for f in ENGINE.check(manifest, reg).findings] == expected
         assert all(p.type == auth for p in minimal)
 
 
@@ -225,4 +226,16 @@ def test_one_manifest_with_every_activity_checks_clean_against_its_scopes():
         minimal = ENGINE.check(manifest, None).minimal
         assert minimal
         reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
-        assert ENGINE.check(manifest, reg).findings == []
+        unsupported = sorted(r.cls for r in RULE_LIST if r.requirement(auth).unsupported)
+        findings = ENGINE.check(manifest, reg).findings
+        assert sorted(f.activity for f in findings if f.kind == "unsupported-auth") == unsupported
+        assert [f for f in findings if f.kind != "unsupported-auth"] == []
+
+
+def test_unsupported_auth_modes_are_explained_and_need_nothing_else():
+    marked = [(r, t) for r in RULE_LIST for t in TYPES if r.requirement(t).unsupported]
+    assert {r.short_name for r, _ in marked} >= {"FindMeetingTimes", "FindMeetingTimesConnections"}
+    for rule, ptype in marked:
+        req = rule.requirement(ptype)
+        assert req.any_of == ((),), f"{rule.cls}: unsupported yet lists permissions"
+        assert "Not supported" in req.unsupported or "no application permission" in req.unsupported
