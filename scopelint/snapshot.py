@@ -132,6 +132,9 @@ def parse_snapshot(doc: dict, name: str, catalog: Catalog, locator: Any) -> Regi
         _, message = errors[0]
         section = message.split("/", 1)[0].split(":", 1)[0]
         raise InputError(f"invalid snapshot: {message}", name, lines.key(f'"{section}"'))
+    if not _is_date_time(doc["fetched"]):  # jsonschema checks "format" only with optional extras installed
+        raise InputError(f"invalid snapshot: fetched: {doc['fetched']!r} is not a 'date-time'", name,
+                         lines.key('"fetched"'))
     requested, unresolved, others = _requested(doc["requested"], catalog, lines)
     consented, unknown = _consented(doc["consented"], catalog, lines)
     app = doc["application"]
@@ -145,6 +148,19 @@ def parse_snapshot(doc: dict, name: str, catalog: Catalog, locator: Any) -> Regi
         app_id=app.get("appId"),
         display_name=app.get("displayName"),
     )
+
+
+def _is_date_time(value: str) -> bool:
+    """An RFC 3339 date and time (the `fetched` stamp), with or without fractions, `Z` or an offset."""
+    import datetime as dt
+
+    if len(value) < 19 or value[10] not in "Tt ":
+        return False
+    try:
+        dt.datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return False
+    return True
 
 
 def _requested(rows: list, catalog: Catalog,
