@@ -21,7 +21,6 @@ class EvidenceLink:
     """Why a permission is required: an activity (manifest line), the Graph calls it makes, and the source."""
 
     activity: str
-    activity_class: str | None
     line: int
     operations: tuple[str, ...]
     provenance: str
@@ -154,7 +153,7 @@ def _row(p: Permission, catalog: Catalog, status: str, links: tuple[EvidenceLink
 
 
 def _link(need: Need) -> EvidenceLink:
-    return EvidenceLink(need.label, need.rule.cls if need.rule else None, need.line, need.operations,
+    return EvidenceLink(need.label, need.line, need.operations,
                         need.provenance, need.source)
 
 

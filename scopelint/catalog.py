@@ -94,10 +94,6 @@ class Catalog:
     def names(self, ptype: str) -> list[str]:
         return sorted(row["value"] for (t, _), row in self._rows.items() if t == ptype)
 
-    def other_type(self, ptype: str, name: str) -> PermissionInfo | None:
-        """The same name under the other type, for wrong-type findings."""
-        return self.get("application" if ptype == "delegated" else "delegated", name)
-
     def __len__(self) -> int:
         return len(self._rows)
 

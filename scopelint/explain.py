@@ -108,7 +108,7 @@ def _explain_permission(name: str, auth: str | None) -> str:
             continue
         p = info.permission
         lines.append(f"{p.name} ({ptype}, {'Scope' if ptype == 'delegated' else 'Role'} {info.id})")
-        lines.append(f"  {info.title}")
+        lines.append(f"  {info.title}" + ("" if info.enabled else "  [disabled by Microsoft]"))
         lines.append(f"  admin consent: {'required' if info.admin_consent else 'not required'}; "
                      f"privilege level: {info.privilege if info.privilege is not None else 'not rated'}")
         implied = sorted(q.name for q in lattice.implied(p) if q != p)

@@ -81,10 +81,6 @@ class Manifest:
     project_line: int | None
     line: int = 1
 
-    @property
-    def directory(self) -> Path:
-        return Path(self.path).parent
-
 
 def load_manifest(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Manifest:
     """Load and validate one manifest; any problem is an InputError naming file and line."""

@@ -45,13 +45,9 @@ class LDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
-    key_columns: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
-
-    def column_of(self, key: str) -> int | None:
-        return getattr(self, "key_columns", {}).get(key)
 
 
 class LList(list):
@@ -253,7 +249,6 @@ class _Builder:
         out = LDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
-        out.key_columns = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -266,6 +261,5 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {out.key_lines[key]})", self.name, key_line
                 )
             out.key_lines[key] = key_line
-            out.key_columns[key] = key_node.start_mark.column + 1
             out[key] = self.build(value_node, depth + 1)
         return out

@@ -228,3 +228,13 @@ def test_colour_on_a_terminal_and_never_with_no_color(monkeypatch):
     assert "\x1b[33mwarning" in coloured
     plain = _run_on_a_terminal(["check", INVOICE], {"NO_COLOR": "1"})
     assert "\x1b[" not in plain and "warning" in plain
+
+
+def test_explain_marks_a_permission_microsoft_disabled(cli):
+    run = cli("explain", "AgentCard.Read.All")
+    assert run.code == 0 and "[disabled by Microsoft]" in run.stdout
+
+
+def test_json_names_the_registration_format(cli):
+    doc = json.loads(cli("check", "--format", "json", INVOICE).stdout)
+    assert doc["manifests"][0]["registration_format"] == "Entra portal manifest (Microsoft Graph format)"

@@ -45,6 +45,7 @@ def render(report: CheckReport) -> str:
             "name": r.manifest.name,
             "auth": r.manifest.auth,
             "registration": r.registration.path if r.registration else None,
+            "registration_format": r.registration.format if r.registration else None,
             "required": [
                 {"permission": p.name, "type": p.type, "needed_by": r.used_by.get(p, [])} for p in r.minimal
             ],
