@@ -234,9 +234,10 @@ class Engine:
                 evidence = self._evidence(need)
                 twin = wrong_type.get(perm.name.lower())
                 if twin is not None:
+                    as_needed = "" if perm == needed else f" (for {needed.name})"
                     out.append(make("wrong-type",
-                                    f"{need.label} needs {perm.name} as a {ptype} permission; the registration has "
-                                    f"it as {other} ({'Role' if other == 'application' else 'Scope'})",
+                                    f"{need.label} needs {perm.name}{as_needed} as a {ptype} permission; the "
+                                    f"registration has it as {other} ({'Role' if other == 'application' else 'Scope'})",
                                     manifest.path, line=need.line, column=need.column,
                                     activity=need.subject, permission=perm.name,
                                     permission_type=ptype, evidence=evidence, manifest=manifest.path,
@@ -273,7 +274,7 @@ class Engine:
                                 activity=subjects[0] if len(subjects) == 1 else None, manifest=manifest.path,
                                 suggestion=f"replace {grant.name} with {names}",
                                 evidence=tuple(f"{s} is satisfied through {grant.name}" for s in subjects)))
-        claimed = {p.name.lower() for f in out if f.kind == "wrong-type" for p in [Permission(other, f.permission)]}
+        claimed = {f.permission.lower() for f in out if f.kind == "wrong-type"}
         for grant in sorted(reg.granted(other)):
             if grant.name.lower() in claimed or grant.name.lower() in OIDC_SCOPES:
                 continue
