@@ -88,6 +88,17 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
     return live_options(graph_url=graph_url, tenant=tenant, token_env=token_env, timeout=timeout, **extra)
 
 
+def _session(manifests, rule_paths, config_file):
+    """Knowledge for a run: built-in rules, the --rules packs and those the manifests' configurations name."""
+    from scopelint.config import ConfigFinder
+    from scopelint.session import Session
+
+    configs = ConfigFinder(config_file)
+    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
+    _announce(session.announcements)
+    return session
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--registration", "-r", type=click.Path(), help="App registration file (overrides the manifest).")
@@ -109,8 +120,7 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
 def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, project, tenant,
           token_env, graph_url, timeout, config_file, changed) -> None:
     """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
-    from scopelint.config import ConfigFinder
-    from scopelint.session import Session, find_manifests, manifests_affected_by
+    from scopelint.session import find_manifests, manifests_affected_by
 
     targets = _output_targets(formats, outputs)
     manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."])
@@ -118,14 +128,12 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
         if changed:
             return
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    configs = ConfigFinder(config_file)
-    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
-    _announce(session.announcements)
+    session = _session(manifests, rule_paths, config_file)
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     report = session.check(manifests, override, loader, Path(project) if project else None)
     input_errors = _input_errors(report)
-    report.fail_level = fail_level or ("warning" if strict else configs.fail_level(manifests) or "error")
+    report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
     _emit(report, targets, session)
     sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
 
@@ -219,13 +227,9 @@ def _emit(report, targets, session, audit_all: bool = False) -> None:
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file.")
 def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
     """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal)."""
-    from scopelint.config import ConfigFinder
     from scopelint.manifest import load_manifest
-    from scopelint.session import Session
 
-    configs = ConfigFinder(config_file)
-    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths([manifest]), configs=configs)
-    _announce(session.announcements)
+    session = _session([manifest], rule_paths, config_file)
     m = load_manifest(manifest, session.config_for(manifest).limits)
     if fmt in ("manifest", "az", "terraform"):
         sys.exit(_remedy(session, m, fmt, Path(registration) if registration else None))
@@ -289,8 +293,7 @@ def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
 def report_command(paths, fmt, output, registration, rule_paths, config_file) -> None:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
-    from scopelint.config import ConfigFinder
-    from scopelint.session import Session, find_manifests
+    from scopelint.session import find_manifests
 
     fmt = fmt or (_format_of(output) if output else None) or "html"
     if fmt not in ("html", "markdown", "csv"):
@@ -298,9 +301,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file) ->
     manifests = find_manifests(paths or ["."])
     if not manifests:
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    configs = ConfigFinder(config_file)
-    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
-    _announce(session.announcements)
+    session = _session(manifests, rule_paths, config_file)
     report = session.check(manifests, Path(registration) if registration else None)
     input_errors = _input_errors(report)
     _emit(report, [(fmt, output)], session, audit_all=True)
@@ -321,12 +322,11 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
     """Permission impact of a manifest change: scopelint diff BASE HEAD, or scopelint diff --git REV [MANIFEST...].
 
     Lists what becomes newly required, what newly needs admin consent, and what is now removable."""
-    from scopelint.config import ConfigFinder
     from scopelint.diff import diff_results, manifest_at_revision
     from scopelint.fileio import write_atomic
     from scopelint.manifest import load_manifest
     from scopelint.report import diff_formats
-    from scopelint.session import Session, find_manifests
+    from scopelint.session import find_manifests
 
     if rev is None:
         if len(manifests) != 2:
@@ -338,9 +338,7 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
         if not heads:
             raise InputError("no scopelint.yaml found", ", ".join(manifests) or ".")
         pairs = [(manifest_at_revision(h, rev), load_manifest(h)) for h in heads]
-    configs = ConfigFinder(config_file)
-    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(heads), configs=configs)
-    _announce(session.announcements)
+    session = _session(heads, rule_paths, config_file)
     diffs = [diff_results(session.engine.check(base, None) if base else None, session.engine.check(head, None),
                           session.catalog) for base, head in pairs]
     render = {"text": diff_formats.render_text, "json": diff_formats.render_json,
