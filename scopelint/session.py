@@ -7,6 +7,7 @@ finding for that file while the others are still checked.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 
 if TYPE_CHECKING:
     from scopelint.audit import Audit
+    from scopelint.yamlio import Limits
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -99,6 +101,7 @@ class Session:
         if self.catalog.origin != "bundled":
             self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")
         self.rules = self._rulebook()
+        self._registrations: dict[tuple[str, Limits], Registration] = {}
         self.engine = Engine(self.catalog, load_lattice(), self.rules, self.today)
 
     def _rulebook(self) -> RuleBook:
@@ -176,8 +179,11 @@ class Session:
                     f"registration is read live (client_id {source.client_id}); run 'scopelint check --live' "
                     "or pass --registration FILE", manifest.path, manifest.registration_line)
             return live_loader(source)
+        key = (os.path.realpath(source), config.limits)  # realpath: a symlink loop is the reader's error to report
         try:
-            return load_registration(source, self.catalog, config.limits)
+            if key not in self._registrations:  # manifests of one app often share its export: read it once
+                self._registrations[key] = load_registration(source, self.catalog, config.limits)
+            return self._registrations[key]
         except InputError as exc:
             if exc.message == "no such file" and override is None:
                 raise InputError(f"registration file {source} not found", manifest.path,

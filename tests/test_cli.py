@@ -238,3 +238,15 @@ def test_explain_marks_a_permission_microsoft_disabled(cli):
 def test_json_names_the_registration_format(cli):
     doc = json.loads(cli("check", "--format", "json", INVOICE).stdout)
     assert doc["manifests"][0]["registration_format"] == "Entra portal manifest (Microsoft Graph format)"
+
+
+def test_manifests_sharing_a_registration_each_get_its_findings(cli, tmp_path):
+    """The shared export is read once per run; every manifest still reports against it."""
+    shutil.copytree(EXAMPLES / "invoice-bot", tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    text = (EXAMPLES / "invoice-bot" / "scopelint.yaml").read_text()
+    shared = text.replace("registration: app.json", "registration: ../a/app.json")
+    (tmp_path / "b" / "scopelint.yaml").write_text(shared)
+    doc = json.loads(cli("check", "--format", "json", tmp_path).stdout)
+    broader = sorted(f["manifest"] for f in doc["findings"] if f["kind"] == "broader")
+    assert broader == [str(tmp_path / "a" / "scopelint.yaml"), str(tmp_path / "b" / "scopelint.yaml")]
