@@ -205,11 +205,18 @@ def _display(path: Path) -> Path:
         return path
 
 
+# Every TOML spelling of tool.scopelint starts a line with one of these (quotes allowed around each key): a header
+# `[tool.scopelint...]`, a top-level `tool.scopelint... =` or `tool = {...}`, or a bare `[tool]` header. A file
+# matching none cannot hold the table, so the TOML parser (~6 ms of start-up) is not needed for it; a match in a
+# string only costs that parse.
+_MAY_NAME_TOOL_TABLE = re.compile(
+    r"""^[ \t]*(?:\[\[?[ \t]*(["']?)tool\1[ \t]*(?:\.[ \t]*(["']?)scopelint\2(?![\w-])|\])"""
+    r"""|(["']?)tool\3[ \t]*(?:=|\.[ \t]*(["']?)scopelint\4(?![\w-])))""", re.MULTILINE)
+
+
 def _has_tool_table(pyproject: Path) -> bool:
     """Does this pyproject.toml configure scopelint? Any TOML spelling counts ([tool.scopelint], `scopelint = {...}`
     under [tool], dotted keys); a file that does not parse counts when it names the table, so its error shows."""
-    import tomllib
-
     try:
         text = read_text(pyproject)
     except InputError:  # not readable as text: a config when it names scopelint in any encoding, so its error shows
@@ -219,8 +226,10 @@ def _has_tool_table(pyproject: Path) -> bool:
         except OSError:
             return False
         return any("scopelint".encode(encoding) in head for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
-    if "scopelint" not in text:
+    if _MAY_NAME_TOOL_TABLE.search(text) is None:
         return False
+    import tomllib
+
     try:
         tool = tomllib.loads(text).get("tool")
     except (tomllib.TOMLDecodeError, RecursionError):

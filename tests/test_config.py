@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -82,6 +84,31 @@ def test_pyproject_tool_table(cli, repo):
 def test_pyproject_without_the_table_is_not_a_config(repo):
     (repo / "pyproject.toml").write_text('[project]\nname = "x"\n[project.scripts]\nscopelint = "scopelint.cli:main"\n')
     assert find_config(manifest(repo).parent) is None
+
+
+@pytest.mark.parametrize("table", [
+    '[tool.scopelint]\nfail_level = "warning"\n',
+    '[ "tool" . \'scopelint\' ]\nfail_level = "warning"\n',
+    '[tool]\nscopelint = {fail_level = "warning"}\n',
+    '[tool]\nscopelint.fail_level = "warning"\n',
+    'tool.scopelint.fail_level = "warning"\n',
+    'tool = {scopelint = {fail_level = "warning"}}\n',
+    '[tool.scopelint.severity]\nexcess = "warning"\n',
+])
+def test_every_toml_spelling_of_the_table_is_found(repo, table):
+    (repo / "pyproject.toml").write_text(table + '\n[project]\nname = "x"\ndependencies = ["scopelint"]\n')
+    assert find_config(manifest(repo).parent) is not None
+
+
+def test_a_pyproject_that_only_depends_on_scopelint_is_not_parsed(repo):
+    """The TOML parser is skipped when no line can start the table: a pre-commit run pays nothing for it."""
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["scopelint>=1"]\n'
+                                         '[project.scripts]\nscopelint = "scopelint.cli:main"\n'
+                                         '[tool.ruff]\nline-length = 120\n# tool.scopelintish = 1\n')
+    probe = ("import sys\nfrom scopelint.config import find_config\n"
+             f"assert find_config({str(manifest(repo).parent)!r}) is None\nprint('tomllib' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
