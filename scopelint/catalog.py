@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -33,8 +32,7 @@ class Permission(NamedTuple):
         return self.name if self.type == "delegated" else f"{self.name} (application)"
 
 
-@dataclass(frozen=True)
-class PermissionInfo:
+class PermissionInfo(NamedTuple):
     """What the catalog knows of a permission."""
 
     permission: Permission

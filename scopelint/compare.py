@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
 from scopelint.findings import Finding, lookup, make
@@ -20,8 +21,7 @@ SEARCH_BUDGET = 200_000
 Alternative = tuple[Permission, ...]
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """Something the project does that needs permissions: an activity or a raw Graph call."""
 
     subject: str
@@ -39,8 +39,7 @@ class Need:
         return self.subject + (" (shared)" if self.shared else "")
 
 
-@dataclass(frozen=True)
-class ExceptionStatus:
+class ExceptionStatus(NamedTuple):
     """What became of one `accept:` entry: active (suppressing), expired, or stale (matching nothing)."""
 
     accept: Accept

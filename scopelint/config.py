@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from scopelint.errors import InputError
 from scopelint.findings import SEVERITIES, lookup
@@ -23,12 +23,11 @@ _TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registr
 _LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth", "max_xml_depth"}
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Settings for the manifests below one configuration file (defaults when there is none)."""
 
     path: str | None = None
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: Mapping[str, str] = MappingProxyType({})  # read-only: the default is shared
     fail_level: str | None = None
     rules: tuple[Path, ...] = ()
     registration: Path | None = None
@@ -83,7 +82,7 @@ def load_config(path: str | Path) -> Config:
         fail_level=doc.get("fail_level"),
         rules=rules,
         registration=registration,
-        limits=replace(DEFAULT_LIMITS, **dict(doc.get("limits") or {})),
+        limits=DEFAULT_LIMITS._replace(**dict(doc.get("limits") or {})),
     )
 
 

@@ -6,13 +6,13 @@ The exit code is decided here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 SEVERITIES = ("info", "warning", "error")
 GRANT_KINDS = ("excess", "broader", "wrong-type")  # findings about a permission the registration grants
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     id: str
     kind: str
     severity: str

@@ -7,8 +7,8 @@ Generic edges come from Graph's naming scheme (ReadWrite > Read > ReadBasic of o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import yaml
 
@@ -20,8 +20,7 @@ _LEVEL = {"readbasic": 0, "read": 1, "readwrite": 2}
 _SCOPE = {"": 0, ".shared": 1, ".all": 2}
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """X covers Y, and why we believe it."""
 
     covers: Permission

@@ -7,9 +7,8 @@ and start-up does not pay for jsonschema; a test keeps the two in agreement.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from scopelint.errors import InputError
 from scopelint.findings import lookup
@@ -24,8 +23,7 @@ _ACCEPT_KEYS = {"permission", "type", "kind", "activity", "reason", "expires", "
 _LIVE_KEYS = {"client_id", "tenant"}
 
 
-@dataclass(frozen=True)
-class ActivityRef:
+class ActivityRef(NamedTuple):
     """An activity the project uses, as the manifest names it."""
 
     ref: str
@@ -34,8 +32,7 @@ class ActivityRef:
     column: int | None = None
 
 
-@dataclass(frozen=True)
-class OperationRef:
+class OperationRef(NamedTuple):
     """A raw Graph call made by custom code."""
 
     request: str
@@ -43,8 +40,7 @@ class OperationRef:
     column: int | None = None
 
 
-@dataclass(frozen=True)
-class Accept:
+class Accept(NamedTuple):
     """A reviewed exception: a finding about this permission is expected, for this reason, until `expires`."""
 
     permission: str
@@ -59,16 +55,14 @@ class Accept:
     column: int | None = None
 
 
-@dataclass(frozen=True)
-class LiveRegistration:
+class LiveRegistration(NamedTuple):
     """`registration: {client_id, tenant}`: read the registration from the tenant."""
 
     client_id: str
     tenant: str | None
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     path: str
     name: str
     auth: str

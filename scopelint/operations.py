@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from scopelint.catalog import PermissionType, user_cache_dir
 from scopelint.paths import DATA
@@ -22,8 +22,7 @@ _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _ITEM_BY_PATH = re.compile(r"/root:[^:]*(:|$)")
 
 
-@dataclass(frozen=True)
-class OperationMatch:
+class OperationMatch(NamedTuple):
     """The index entry a request matched, and what it accepts."""
 
     request: str

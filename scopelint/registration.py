@@ -8,9 +8,8 @@ of `az ad app show` and of `az ad app permission list` (a bare requiredResourceA
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission
 from scopelint.errors import InputError
@@ -22,8 +21,7 @@ _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microso
 _TYPES = {"scope": "delegated", "role": "application"}
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """A permission the registration asks for, with the line it stands on."""
 
     permission: Permission
@@ -31,8 +29,7 @@ class Grant:
     raw: str
 
 
-@dataclass(frozen=True)
-class Unresolved:
+class Unresolved(NamedTuple):
     """An entry scopelint could not turn into a known Graph permission."""
 
     raw: str
@@ -41,8 +38,7 @@ class Unresolved:
     reason: str
 
 
-@dataclass(frozen=True)
-class OtherResource:
+class OtherResource(NamedTuple):
     """Permissions for another API than Microsoft Graph: reported as not checked."""
 
     resource: str
@@ -50,8 +46,7 @@ class OtherResource:
     line: int | None
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     path: str
     format: str
     requested: tuple[Grant, ...]

@@ -7,11 +7,11 @@ built-in rule of the same class only when it says `overrides: true`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -23,8 +23,7 @@ from scopelint.yamlio import LDict, LList, load_yaml
 AnyOf = tuple[tuple[Permission, ...], ...]
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """Alternative permission sets (any one whole set suffices) and where they come from."""
 
     any_of: AnyOf
@@ -39,8 +38,7 @@ class Requirement:
         return any(not alt for alt in self.any_of)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One activity class and what it needs."""
 
     cls: str
@@ -54,7 +52,7 @@ class Rule:
     operations: tuple[str, ...] = ()
     delegated: Requirement | None = None
     application: Requirement | None = None
-    shared: dict[str, Requirement] = field(default_factory=dict)
+    shared: Mapping[str, Requirement] = MappingProxyType({})  # read-only: the default is shared
     sources: tuple[str, ...] = ()
     notes: str = ""
     class_confirmed: bool = True
