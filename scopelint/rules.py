@@ -69,34 +69,74 @@ class Rule(NamedTuple):
         return req or Requirement(any_of=((),), provenance="derived")
 
 
-class RuleBook:
-    """All loaded rules, found by full class name, short name, display name or alias (any case)."""
+class _Unbuilt(NamedTuple):
+    """A built-in rule before its first lookup: what the index needs, and the raw entry to build it from."""
 
-    def __init__(self, rules: Iterable[Rule] = ()) -> None:
-        self.rules: dict[str, Rule] = {}
+    cls: str
+    display_name: str
+    generation: str
+    aliases: tuple[str, ...]
+    raw: dict
+    pack: str
+    origin: str
+
+    @property
+    def short_name(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+
+class RuleBook:
+    """All loaded rules, found by full class name, short name, display name or alias (any case).
+
+    Built-in rules are turned into Rule objects on first lookup: a run touches a few of the ~180.
+    """
+
+    def __init__(self, rules: Iterable[Rule] = (), catalog: Catalog | None = None) -> None:
+        self._rules: dict[str, Rule | _Unbuilt] = {}
+        self._catalog = catalog
         self.packs: list[tuple[str, str, int]] = []
-        self._index: dict[str, Rule] = {}
+        self._index: dict[str, str] = {}
         for rule in rules:
-            self.rules[rule.cls.lower()] = rule
+            self._rules[rule.cls.lower()] = rule
         self._reindex()
+
+    @classmethod
+    def from_compiled(cls, compiled: dict, catalog: Catalog) -> RuleBook:
+        """The built-in book from data/rules.json, every rule unbuilt until it is looked up."""
+        book = cls(catalog=catalog)
+        for doc in compiled["packs"]:
+            for raw in doc.get("rules", []):
+                book._rules[raw["class"].lower()] = _Unbuilt(
+                    raw["class"], raw["display_name"], raw["generation"], tuple(raw.get("aliases") or ()), raw,
+                    doc["pack"], f"builtin:{doc['file']}")
+        book._reindex()
+        return book
+
+    def copy(self) -> RuleBook:
+        """A book to add user packs to, sharing the rules (built or not) of this one."""
+        book = RuleBook(catalog=self._catalog)
+        book._rules = dict(self._rules)
+        book.packs = list(self.packs)
+        book._index = dict(self._index)
+        return book
 
     def add(self, rules: list[tuple[Rule, bool]], origin: str) -> None:
         """Add a user pack; a class that exists already needs `overrides: true` on the new rule."""
         for rule, overrides in rules:
-            if rule.cls.lower() in self.rules and not overrides:
+            if rule.cls.lower() in self._rules and not overrides:
                 raise InputError(
                     f"rule for {rule.cls} would replace a loaded rule; add 'overrides: true' to do so", origin
                 )
-            self.rules[rule.cls.lower()] = rule
+            self._rules[rule.cls.lower()] = rule
         self.packs.append((rules[0][0].pack if rules else "", origin, len(rules)))
         self._reindex()
 
     def _reindex(self) -> None:
-        index: dict[str, Rule] = {}
+        index: dict[str, str] = {}
         # Lower tiers never shadow higher ones: full class > short name / `1 form > display name or alias;
         # within a tier classic activities come first.
-        tiers: list[list[tuple[str, Rule]]] = [[], [], []]
-        for rule in self.rules.values():
+        tiers: list[list[tuple[str, Rule | _Unbuilt]]] = [[], [], []]
+        for rule in self._rules.values():
             tiers[0].append((rule.cls, rule))
             tiers[1].append((rule.short_name, rule))
             tiers[1].append((rule.short_name + "`1", rule))
@@ -104,32 +144,39 @@ class RuleBook:
             tiers[2].append((rule.display_name, rule))
         for tier in tiers:
             for key, rule in sorted(tier, key=lambda kr: (kr[1].generation != "classic", kr[1].cls)):
-                index.setdefault(_key(key), rule)
+                index.setdefault(_key(key), rule.cls.lower())
         self._index = index
 
+    def _get(self, key: str) -> Rule:
+        rule = self._rules[key]
+        if isinstance(rule, _Unbuilt):
+            rule = self._rules[key] = build_rule(rule.raw, rule.pack, rule.origin, self._catalog or load_catalog())
+        return rule
+
     def find(self, ref: str) -> Rule | None:
-        return self._index.get(_key(ref))
+        key = self._index.get(_key(ref))
+        return self._get(key) if key is not None else None
 
     def suggest(self, ref: str) -> list[str]:
         """Up to three close activity names (one per rule), for did-you-mean."""
         import difflib
 
-        names: dict[str, Rule] = {}
-        for rule in self.rules.values():
+        names: dict[str, Rule | _Unbuilt] = {}
+        for rule in self._rules.values():
             names.setdefault(_key(rule.short_name), rule)
             names.setdefault(_key(rule.display_name), rule)
         out: list[str] = []
         for key in difflib.get_close_matches(_key(ref), list(names), n=10, cutoff=0.6):
             name = names[key].short_name if key == _key(names[key].short_name) else names[key].display_name
-            if all(self.find(o) is not names[key] for o in out):
+            if all(self._index.get(_key(o)) != names[key].cls.lower() for o in out):
                 out.append(name)
         return out[:3]
 
     def __iter__(self):
-        return iter(sorted(self.rules.values(), key=lambda r: r.cls))
+        return iter(sorted((self._get(key) for key in self._rules), key=lambda r: r.cls))
 
     def __len__(self) -> int:
-        return len(self.rules)
+        return len(self._rules)
 
 
 def _key(name: str) -> str:
@@ -137,37 +184,38 @@ def _key(name: str) -> str:
 
 
 def parse_pack(doc: Any, origin: str, catalog: Catalog) -> list[tuple[Rule, bool]]:
-    """Rules of one pack document (already schema-valid); permission names take catalog casing."""
-    pack = doc["pack"]
-    out = []
-    for raw in doc.get("rules", []):
-        options = raw.get("options") or {}
-        shared_raw = options.get("shared") or {}
-        shared = {
-            ptype: _requirement(shared_raw[ptype], shared_raw.get("operations") or (), ptype, catalog)
-            for ptype in ("delegated", "application")
-            if ptype in shared_raw
-        }
-        ops = tuple(raw.get("operations") or ())
-        rule = Rule(
-            cls=raw["class"],
-            display_name=raw["display_name"],
-            group=raw["group"],
-            generation=raw["generation"],
-            kind=raw["kind"],
-            pack=pack,
-            origin=origin,
-            aliases=tuple(raw.get("aliases") or ()),
-            operations=ops,
-            delegated=_requirement(raw["delegated"], ops, "delegated", catalog),
-            application=_requirement(raw["application"], ops, "application", catalog),
-            shared=shared,
-            sources=tuple(raw.get("sources") or ()),
-            notes=str(raw.get("notes") or "").strip(),
-            class_confirmed=bool(raw.get("class_confirmed", True)),
-        )
-        out.append((rule, bool(raw.get("overrides", False))))
-    return out
+    """Rules of one pack document (already schema-valid), each with its `overrides` flag."""
+    return [(build_rule(raw, doc["pack"], origin, catalog), bool(raw.get("overrides", False)))
+            for raw in doc.get("rules", [])]
+
+
+def build_rule(raw: Any, pack: str, origin: str, catalog: Catalog) -> Rule:
+    """One schema-valid rule entry as a Rule; permission names take catalog casing."""
+    options = raw.get("options") or {}
+    shared_raw = options.get("shared") or {}
+    shared = {
+        ptype: _requirement(shared_raw[ptype], shared_raw.get("operations") or (), ptype, catalog)
+        for ptype in ("delegated", "application")
+        if ptype in shared_raw
+    }
+    ops = tuple(raw.get("operations") or ())
+    return Rule(
+        cls=raw["class"],
+        display_name=raw["display_name"],
+        group=raw["group"],
+        generation=raw["generation"],
+        kind=raw["kind"],
+        pack=pack,
+        origin=origin,
+        aliases=tuple(raw.get("aliases") or ()),
+        operations=ops,
+        delegated=_requirement(raw["delegated"], ops, "delegated", catalog),
+        application=_requirement(raw["application"], ops, "application", catalog),
+        shared=shared,
+        sources=tuple(raw.get("sources") or ()),
+        notes=str(raw.get("notes") or "").strip(),
+        class_confirmed=bool(raw.get("class_confirmed", True)),
+    )
 
 
 def _requirement(raw: dict, ops: Iterable[str], ptype: PermissionType, catalog: Catalog) -> Requirement:
@@ -199,12 +247,8 @@ def compile_builtin_packs() -> dict[str, Any]:
 @cache
 def load_builtin_rules() -> RuleBook:
     """The bundled packs, from the compiled data/rules.json (kept equal to the YAML sources by a data-QA test)."""
-    catalog = load_catalog()
     compiled = json.loads((DATA / "rules.json").read_text(encoding="utf-8"))
-    rules: list[Rule] = []
-    for doc in compiled["packs"]:
-        rules.extend(rule for rule, _ in parse_pack(doc, f"builtin:{doc['file']}", catalog))
-    return RuleBook(rules)
+    return RuleBook.from_compiled(compiled, load_catalog())
 
 
 def load_user_pack(path: Path, catalog: Catalog | None = None) -> list[tuple[Rule, bool]]:

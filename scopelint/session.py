@@ -108,7 +108,7 @@ class Session:
         book = load_builtin_rules()
         if not self.rule_paths:
             return book
-        book = RuleBook(book)
+        book = book.copy()
         for folder in self.rule_paths:
             files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else [folder]
             if folder.is_dir() and not files:
