@@ -1,3 +1,3 @@
-from scopelint.cli import run
+from scopelint.program import run
 
 run()

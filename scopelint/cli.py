@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -48,16 +47,6 @@ class _Group(click.Group):
                        err=True)
             code = 4
         sys.exit(code if isinstance(code, int) else 0)
-
-
-def run() -> None:
-    """The `scopelint` program: main() for a process that ends with it. Before the interpreter shuts down, the
-    objects of the run are frozen out of the garbage collector: its final collections would otherwise walk every
-    loaded catalog and rule entry, ~10 ms of a 70 ms check (bench/RESULTS.md). Nothing is left to collect then."""
-    try:
-        main()
-    finally:
-        gc.freeze()
 
 
 def _use_color(stream) -> bool:

@@ -252,13 +252,13 @@ def test_manifests_sharing_a_registration_each_get_its_findings(cli, tmp_path):
     assert broader == [str(tmp_path / "a" / "scopelint.yaml"), str(tmp_path / "b" / "scopelint.yaml")]
 
 
-def test_the_console_script_and_python_m_both_run_the_program_entry_point():
-    """Both end the process through cli.run (which spares the interpreter's final GC walk); the in-process main()
-    stays plain for callers such as these tests."""
+def test_the_console_script_and_python_m_both_run_the_program():
+    """Both go through program.run (the collector set for a short-lived process); the in-process cli.main stays
+    plain for callers such as these tests."""
     import tomllib
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"scopelint": "scopelint.cli:run"}
-    assert "from scopelint.cli import run" in (root / "scopelint" / "__main__.py").read_text()
+    assert scripts == {"scopelint": "scopelint.program:run"}
+    assert "from scopelint.program import run" in (root / "scopelint" / "__main__.py").read_text()
