@@ -127,7 +127,8 @@ class ConfigFinder:
 
 
 _LEVELS = ("error", "warning", "info")
-_SEVERITY_KEY = re.compile(r"^([a-z]+(-[a-z]+)*|[Ss][Ll][0-9]{3})$")
+# compiled on first use (re's cache): only a `severity:` table needs it
+_SEVERITY_KEY = r"^([a-z]+(-[a-z]+)*|[Ss][Ll][0-9]{3})$"
 
 
 def _validate(doc: LDict, name: str) -> None:
@@ -151,7 +152,7 @@ def _validate(doc: LDict, name: str) -> None:
     if not isinstance(severity, dict):
         fail("severity", doc, "severity", f"must be a mapping of finding kind or code to a level, got {severity!r}")
     for key, value in severity.items():
-        if not _SEVERITY_KEY.match(key):
+        if not re.match(_SEVERITY_KEY, key):
             fail("severity", severity, key, f"key {key!r} is not a finding kind (excess) or code (SL102)")
         if value is not False and value not in (*_LEVELS, "off"):
             fail(f"severity/{key}", severity, key, f"must be one of error, warning, info, off; got {show(value)}")

@@ -16,10 +16,11 @@ from scopelint.catalog import PermissionType, user_cache_dir
 from scopelint.paths import DATA
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_PREFIX = re.compile(r"^(https?://[^/]+)?/?(v1\.0|beta)(?=/|$)", re.IGNORECASE)
+# Patterns as strings: re compiles (and caches) them on first use, so runs without `operations:` never pay.
+_PREFIX = r"(?i)^(https?://[^/]+)?/?(v1\.0|beta)(?=/|$)"
 _END = "\0end"
-_PLACEHOLDER = re.compile(r"\{[^}]*\}")
-_ITEM_BY_PATH = re.compile(r"/root:[^:]*(:|$)")
+_PLACEHOLDER = r"\{[^}]*\}"
+_ITEM_BY_PATH = r"/root:[^:]*(:|$)"
 
 
 class OperationMatch(NamedTuple):
@@ -74,15 +75,15 @@ def parse_request(request: str) -> tuple[str, str]:
     method = method.upper()
     if method not in METHODS or not path.strip():
         raise ValueError(f"expected 'METHOD /path' with METHOD one of {', '.join(METHODS)}")
-    path = _PREFIX.sub("", path.strip())
-    path = _ITEM_BY_PATH.sub("/items/{id}", path.split("?", 1)[0])
+    path = re.sub(_PREFIX, "", path.strip())
+    path = re.sub(_ITEM_BY_PATH, "/items/{id}", path.split("?", 1)[0])
     return method, normalize_path(path)
 
 
 def normalize_path(path: str) -> str:
     """Lower-case Graph path with every {placeholder} as {id}, no query string, no trailing slash."""
     path = path.split("?", 1)[0].strip().lower()
-    path = _PLACEHOLDER.sub("{id}", path)
+    path = re.sub(_PLACEHOLDER, "{id}", path)
     return "/" + "/".join(s for s in path.split("/") if s)
 
 

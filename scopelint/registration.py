@@ -16,7 +16,8 @@ from scopelint.errors import InputError
 from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_GUIDISH = re.compile(r"^[{(]?(?:[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+){3,}|[0-9a-fA-F]{32})[)}]?$")  # GUID-like, not one
+# compiled on first use (re's cache): only unresolved entries need it
+_GUIDISH = r"^[{(]?(?:[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+){3,}|[0-9a-fA-F]{32})[)}]?$"  # GUID-like, not one
 _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
 _TYPES = {"scope": "delegated", "role": "application"}
 
@@ -155,7 +156,7 @@ def _resolve(entry: Any, catalog: Catalog, locator: _Locator) -> tuple[Grant | N
     if info is None:
         if _GUID.match(value):
             why = "GUID not in the Graph permission catalog"
-        elif _GUIDISH.match(value):
+        elif re.match(_GUIDISH, value):
             why = "not a valid GUID (8-4-4-4-12 hexadecimal digits) and not a permission name"
         else:
             why = "name not in the Graph permission catalog"

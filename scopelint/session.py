@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,16 +86,15 @@ def manifests_affected_by(changed: Iterable[str], root: str = ".") -> list[Path]
     return find_manifests(map(str, out))
 
 
-@dataclass
 class Session:
-    """Loaded knowledge plus run options."""
+    """Loaded knowledge plus run options (a service object, not a record)."""
 
-    rule_paths: list[Path] = field(default_factory=list)
-    today: dt.date | None = None
-    announcements: list[str] = field(default_factory=list)
-    configs: ConfigFinder | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, rule_paths: Iterable[Path] = (), today: dt.date | None = None,
+                 configs: ConfigFinder | None = None) -> None:
+        self.rule_paths = list(rule_paths)
+        self.today = today
+        self.configs = configs
+        self.announcements: list[str] = []
         self.catalog = load_catalog()
         if self.catalog.origin != "bundled":
             self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")

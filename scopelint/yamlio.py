@@ -185,7 +185,7 @@ def parse_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise InputError(f"JSON value error: {exc}", name) from None
     if text.count("[") + text.count("{") > limits.max_depth:
         check_depth(doc, name, limits.max_depth)
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+    if "\\u" in text and re.search(_SURROGATE_ESCAPE, text):
         try:
             json.dumps(doc, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
@@ -193,7 +193,8 @@ def parse_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     return doc
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# compiled on first use (re's cache): only text with \u escapes needs it
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 
 
 def check_depth(doc: Any, name: str, max_depth: int) -> None:
