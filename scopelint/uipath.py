@@ -21,9 +21,9 @@ import signal
 import stat
 import xml.parsers.expat as expat
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from scopelint.errors import InputError
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
@@ -56,8 +56,7 @@ _MERGE_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
 
 
 # ---------------------------------------------------------------------------------------------- models
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A file that could not be read (fully): where, and why."""
 
     file: str
@@ -65,8 +64,7 @@ class Diagnostic:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class ScopeValue:
+class ScopeValue(NamedTuple):
     """One entry of a scope's AuthenticationScopes (or one Services flag); expressions are dynamic."""
 
     value: str
@@ -74,8 +72,7 @@ class ScopeValue:
     dynamic: bool = False
 
 
-@dataclass(frozen=True)
-class ScopeUse:
+class ScopeUse(NamedTuple):
     """An Office365ApplicationScope: how it signs in and what it asks for."""
 
     file: str
@@ -88,8 +85,7 @@ class ScopeUse:
     authentication_scopes: tuple[ScopeValue, ...] | None
 
 
-@dataclass(frozen=True)
-class ActivityUse:
+class ActivityUse(NamedTuple):
     """One Microsoft 365 activity element in a workflow."""
 
     cls: str
@@ -108,8 +104,7 @@ class ActivityUse:
         return self.rule or self.cls
 
 
-@dataclass(frozen=True)
-class NuGetRange:
+class NuGetRange(NamedTuple):
     """A NuGet version range: `[x]` exactly x, bare `x` at least x, `[x, )` at least x, `(x, y]` ..."""
 
     raw: str
@@ -123,8 +118,7 @@ class NuGetRange:
         return self.minimum is not None and self.minimum == self.maximum and self.min_inclusive and self.max_inclusive
 
 
-@dataclass(frozen=True)
-class PackageRef:
+class PackageRef(NamedTuple):
     """A dependency of the project on a Microsoft 365 activity package."""
 
     name: str
@@ -133,8 +127,7 @@ class PackageRef:
     line: int | None
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """One UiPath project (or Studio template) and the Microsoft 365 facts found in its workflows."""
 
     path: str
@@ -222,8 +215,7 @@ class Project:
         return sorted(values)[0] if values else None
 
 
-@dataclass(frozen=True)
-class ScanResult:
+class ScanResult(NamedTuple):
     """All projects found under one path, plus diagnostics that belong to no project (folder walking)."""
 
     root: str
@@ -363,8 +355,7 @@ def _os_message(exc: OSError) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- project files
-@dataclass(frozen=True)
-class _Meta:
+class _Meta(NamedTuple):
     name: str
     expression_language: str | None = None
     target_framework: str | None = None
@@ -462,8 +453,7 @@ def _norm_rel(path: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- one workflow
-@dataclass(frozen=True)
-class _RawActivity:
+class _RawActivity(NamedTuple):
     cls: str
     line: int
     disabled: bool
@@ -475,8 +465,7 @@ class _RawActivity:
     own_scope: int = -1  # for a scope activity: its own index in _FileScan.scopes
 
 
-@dataclass(frozen=True)
-class _RawScope:
+class _RawScope(NamedTuple):
     line: int
     disabled: bool
     authentication_type: str | None
@@ -485,8 +474,7 @@ class _RawScope:
     authentication_scopes: tuple[ScopeValue, ...] | None
 
 
-@dataclass(frozen=True)
-class _FileScan:
+class _FileScan(NamedTuple):
     path: str
     read: bool
     parsed: bool = False
@@ -770,7 +758,7 @@ class _Parser:
             self._text.append(data)
 
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> _FileScan:
-        acts = tuple(replace(a, shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
+        acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
         return _FileScan(path, True, True, acts, tuple(_RawScope(**s) for s in self.scopes), diagnostics)
 
 
