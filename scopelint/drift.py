@@ -44,13 +44,6 @@ def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line:
                      origin or str(folder), line)
 
 
-def project_findings(manifest: Manifest, folder: Path, registration: Registration | None, rules: RuleBook,
-                     catalog: Catalog, line: int | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
-    """Scan the project and compare it with the manifest."""
-    project = load_project(folder, rules, manifest.path, line, limits)
-    return compare(manifest, project, registration, rules, catalog)
-
-
 def compare(manifest: Manifest, project: Project, registration: Registration | None, rules: RuleBook,
             catalog: Catalog) -> list[Finding]:
     """All drift findings for one manifest and its scanned project."""

@@ -27,6 +27,7 @@ from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 
 if TYPE_CHECKING:
     from scopelint.audit import Audit
+    from scopelint.uipath import Project
     from scopelint.yamlio import Limits
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
@@ -100,6 +101,7 @@ class Session:
             self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")
         self.rules = self._rulebook()
         self._registrations: dict[tuple[str, Limits], Registration] = {}
+        self._projects: dict[tuple[str, Limits], Project] = {}
         self.engine = Engine(self.catalog, load_lattice(), self.rules, self.today)
 
     def _rulebook(self) -> RuleBook:
@@ -151,10 +153,13 @@ class Session:
         folder = override if override is not None else manifest.project
         if folder is None:
             return []
-        from scopelint.drift import project_findings  # lazy: only runs that compare with a project scan XAML
+        from scopelint.drift import compare, load_project  # lazy: only runs that compare with a project scan XAML
 
         line = None if override is not None else manifest.project_line
-        return project_findings(manifest, Path(folder), registration, self.rules, self.catalog, line, config.limits)
+        key = (os.path.realpath(folder), config.limits)
+        if key not in self._projects:  # several manifests (or --project for all) often name one project: scan once
+            self._projects[key] = load_project(Path(folder), self.rules, manifest.path, line, config.limits)
+        return compare(manifest, self._projects[key], registration, self.rules, self.catalog)
 
     def config_for(self, manifest_path: str | Path) -> Config:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""

@@ -165,3 +165,25 @@ def test_project_may_name_the_project_json_itself(invoice, cli):
     run = cli("check", str(invoice), "--format", "json")
     drift = [(k, f) for k, f, _ in findings(run) if k.endswith("-activity")]
     assert drift == [("undeclared-activity", "FileInvoices.xaml")]
+
+
+def test_manifests_that_share_a_project_scan_it_once(invoice, tmp_path, monkeypatch):
+    """A monorepo often has several manifests for one project (or --project for all): one scan serves them all."""
+    import scopelint.drift
+    from scopelint.session import Session
+
+    scans = []
+    real_scan = scopelint.drift.scan
+    monkeypatch.setattr(scopelint.drift, "scan", lambda *a, **k: scans.append(a[0]) or real_scan(*a, **k))
+    manifests = []
+    for name in ("mailer", "filer"):
+        manifest = tmp_path / name / "scopelint.yaml"
+        manifest.parent.mkdir()
+        manifest.write_text(f"scopelint: 1\nname: {name}\nproject: ../uipath-invoice\nactivities:\n"
+                            f"  - {O365}.Mail.GetMail\n")
+        manifests.append(manifest)
+    report = Session().check(manifests)
+    assert len(scans) == 1
+    undeclared = [sorted(f.activity for f in r.findings if f.kind == "undeclared-activity") for r in report.results]
+    assert undeclared == [[f"{O365}.Excel.WriteRangeConnections", f"{O365}.Files.UploadFile",
+                           f"{O365}.Mail.SendMail"]] * 2
