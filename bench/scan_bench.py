@@ -3,17 +3,18 @@
     python bench/scan_bench.py                 # quick: 500 workflows, ~50 MB
     python bench/scan_bench.py --full          # the issue's size: 5,000 workflows, ~520 MB
     python bench/scan_bench.py --workflows 2000 --size-mb 200 --keep /tmp/tree
+    python bench/scan_bench.py --full --o365 0.02 0.05 0.10 --keep /tmp/trees   # one tree per share, and a summary
 
 The tree mimics real projects (XAML.md): 50 projects, workflows in subfolders, Studio-shaped XAML with view state,
-sizes from 8 KB to 1.4 MB (mean ~100 KB). About 10% of the workflows declare the Office 365 namespaces and hold
-activities (scopes, classic and Connections activities, CommentOut, AuthenticationScopes), about 40% only import the
-package (`<x:String>` / `<AssemblyReference>`, as Studio adds once the package is installed), the rest never mention
-it. Each tool runs once to warm the page cache, then --runs times; the median wall time is reported. Peak memory:
-the largest resident set of any one process (wait4) and the sum of PSS over the whole process tree (workers
-included), sampled during one extra run so that sampling does not slow the timed ones. scopelint runs with bytecode
-caching on, as an installed package has it (a PYTHONDONTWRITEBYTECODE in the caller's environment would make every
-run recompile the modules); the warm-up run writes the cache. Not part of the test suite: no timed assertions live
-there.
+sizes from 8 KB to 1.4 MB (mean ~100 KB). By default 10% of the workflows (--o365) declare the Office 365 namespaces
+and hold activities (scopes, classic and Connections activities, CommentOut, AuthenticationScopes), 50% minus that
+share only import the package (`<x:String>` / `<AssemblyReference>`, as Studio adds once the package is installed),
+the rest never mention it. Each tool runs once to warm the page cache, then --runs times; the median wall time is
+reported. Peak memory: the largest resident set of any one process (wait4) and the sum of PSS over the whole process
+tree (workers included), sampled during one extra run so that sampling does not slow the timed ones. scopelint runs
+with bytecode caching on, as an installed package has it (a PYTHONDONTWRITEBYTECODE in the caller's environment
+would make every run recompile the modules); the warm-up run writes the cache. Not part of the test suite: no timed
+assertions live there.
 """
 
 from __future__ import annotations
@@ -234,40 +235,52 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="5,000 workflows, ~520 MB (the issue's size)")
     parser.add_argument("--workflows", type=int, default=500)
     parser.add_argument("--size-mb", type=float, default=50)
-    parser.add_argument("--o365", type=float, default=0.10, help="share of workflows with activities")
-    parser.add_argument("--imports", type=float, default=0.40, help="share that only import the package")
+    parser.add_argument("--o365", type=float, nargs="+", default=[0.10],
+                        help="share of workflows with activities; several values measure one tree each")
+    parser.add_argument("--imports", type=float, help="share that only import the package (default: 0.5 - o365)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", type=int, help="pass --jobs to scopelint scan")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder and keep it")
     args = parser.parse_args()
     if args.full:
         args.workflows, args.size_mb = 5000, 520
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="scan-bench-"))
+    base = args.keep or Path(tempfile.mkdtemp(prefix="scan-bench-"))
+    scopelint = [shutil.which("scopelint")] if shutil.which("scopelint") else [sys.executable, "-m", "scopelint"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    rows = []
     try:
-        if folder.exists() and any(folder.iterdir()):
-            files = list(folder.rglob("*.xaml"))
-            info = {"workflows": len(files), "bytes": sum(f.stat().st_size for f in files), "reused": True}
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
-            info = generate(folder, args.workflows, args.size_mb, args.o365, args.imports)
-        grep = measure(["grep", "-rlF", NEEDLE, str(folder)], args.runs)
-        cmd = [sys.executable, "-m", "scopelint", "scan", str(folder), "--format", "json"]
-        if args.jobs:
-            cmd += ["--jobs", str(args.jobs)]
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        scan = measure(cmd, args.runs, env)
-        report(info, grep, scan, args.runs)
+        for share in args.o365:
+            folder = base / f"o365-{share:g}" if len(args.o365) > 1 else base
+            imports = args.imports if args.imports is not None else max(0.0, 0.5 - share)
+            if folder.exists() and any(folder.iterdir()):
+                files = list(folder.rglob("*.xaml"))
+                info = {"workflows": len(files), "bytes": sum(f.stat().st_size for f in files), "reused": True}
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                info = generate(folder, args.workflows, args.size_mb, share, imports)
+            grep = measure(["grep", "-rlF", NEEDLE, str(folder)], args.runs)
+            cmd = [*scopelint, "scan", str(folder), "--format", "json"]
+            if args.jobs:
+                cmd += ["--jobs", str(args.jobs)]
+            scan = measure(cmd, args.runs, env)
+            rows.append(report(info, grep, scan, args.runs))
     finally:
         if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(base, ignore_errors=True)
+    if len(rows) > 1:
+        print("\n| workflows with activities | grep s | scan s | scan / grep | peak PSS, process tree MB |")
+        print("|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['with']} of {r['workflows']} | {r['grep']:.3f} | {r['scan']:.3f} | {r['ratio']:.2f}x | "
+                  f"{r['tree'] / 1024 / 1024:.0f} |")
 
 
-def report(info: dict, grep: dict, scan: dict, runs: int) -> None:
+def report(info: dict, grep: dict, scan: dict, runs: int) -> dict:
     doc = json.loads(scan["stdout"]) if scan["code"] in (0, 2) and scan["stdout"] else {"projects": []}
     with_activities = {a["file"] for p in doc["projects"] for a in p["activities"]}
     grep_files = len(grep["stdout"].splitlines())
     mb = 1024 * 1024
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     print(f"tree: {info['workflows']} workflows, {info['bytes'] / mb:.0f} MB "
           + (f"({info['o365']} with activities, {info['imports']} import-only, {info['plain']} plain)"
@@ -278,9 +291,12 @@ def report(info: dict, grep: dict, scan: dict, runs: int) -> None:
     for name, m in (("grep -rlF", grep), ("scopelint scan", scan)):
         print(f"| {name} | {m['median']:.2f} | {m['min']:.2f} | {m['max']:.2f} | {m['maxrss'] / mb:.0f} | "
               f"{m['tree'] / mb:.0f} |")
-    print(f"\nratio scan/grep (median): {scan['median'] / grep['median']:.2f}x")
+    ratio = scan["median"] / grep["median"]
+    print(f"\nratio scan/grep (median): {ratio:.2f}x")
     print(f"files grep lists: {grep_files}; files in which scan found activities: {len(with_activities)}; "
           f"scan exit code {scan['code']}")
+    return {"with": len(with_activities), "workflows": info["workflows"], "grep": grep["median"],
+            "scan": scan["median"], "ratio": ratio, "tree": scan["tree"]}
 
 
 if __name__ == "__main__":
