@@ -9,11 +9,12 @@ The tree mimics real projects (XAML.md): 50 projects, workflows in subfolders, S
 sizes from 8 KB to 1.4 MB (mean ~100 KB). By default 10% of the workflows (--o365) declare the Office 365 namespaces
 and hold activities (scopes, classic and Connections activities, CommentOut, AuthenticationScopes), 50% minus that
 share only import the package (`<x:String>` / `<AssemblyReference>`, as Studio adds once the package is installed),
-the rest never mention it. Each tool runs once to warm the page cache, then --runs times; the median wall time is
-reported. Peak memory: the largest resident set of any one process (wait4) and the sum of PSS over the whole process
-tree (workers included), sampled during one extra run so that sampling does not slow the timed ones. scopelint runs
-with bytecode caching on, as an installed package has it (a PYTHONDONTWRITEBYTECODE in the caller's environment
-would make every run recompile the modules); the warm-up run writes the cache. Not part of the test suite: no timed
+the rest never mention it. grep and scan run in rounds (each once per round, in turn, after a warm-up round that
+also warms the page cache), so a change in the machine's load touches both alike; the median wall time is reported.
+Peak memory: the largest resident set of any one process (wait4) and the sum of PSS over the whole process tree
+(workers included), sampled during one extra run so that sampling does not slow the timed ones. scopelint runs with
+bytecode caching on, as an installed package has it (a PYTHONDONTWRITEBYTECODE in the caller's environment would
+make every run recompile the modules); the warm-up run writes the cache. Not part of the test suite: no timed
 assertions live there.
 """
 
@@ -207,27 +208,43 @@ def _memory(pid: int) -> int:
     return 0
 
 
-def measure(cmd: list[str], runs: int, env: dict | None = None) -> dict:
-    """Median wall time of `runs` runs after a warm-up, the largest process RSS (wait4), and the peak PSS of the process
-    tree sampled during one more run: the sampler walks /proc every 10 ms and would take CPU from the timed runs."""
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
-    times, maxrss, out, code = [], 0, b"", 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        maxrss = max(maxrss, usage.ru_maxrss * 1024)
+def _timed(cmd: list[str], env: dict | None) -> tuple[float, int, bytes, int]:
+    """One run: wall seconds, its RSS (wait4), its standard output and its exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss * 1024, out, os.waitstatus_to_exitcode(status)
+
+
+def _tree_peak(cmd: list[str], env: dict | None) -> int:
+    """Peak PSS of the process tree during one more run: the sampler walks /proc every 10 ms and would take CPU from
+    timed runs."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     sampler = _Sampler(proc.pid)
     sampler.start()
     proc.wait()
     sampler.done.set()
     sampler.join()
-    return {"median": statistics.median(times), "min": min(times), "max": max(times), "maxrss": maxrss,
-            "tree": sampler.peak, "stdout": out, "code": code}
+    return sampler.peak
+
+
+def measure(cmds: list[tuple[list[str], dict | None]], runs: int) -> list[dict]:
+    """The commands in rounds (each once per round, in turn, after a warm-up round), so a change in the machine's load
+    touches them alike: per command the median, min and max wall time, the largest RSS, the peak PSS of its process
+    tree, its last output and exit code."""
+    for cmd, env in cmds:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+    results = [{"times": [], "maxrss": 0} for _ in cmds]
+    for _ in range(runs):
+        for (cmd, env), r in zip(cmds, results, strict=True):
+            wall, rss, r["stdout"], r["code"] = _timed(cmd, env)
+            r["times"].append(wall)
+            r["maxrss"] = max(r["maxrss"], rss)
+    for (cmd, env), r in zip(cmds, results, strict=True):
+        times = r.pop("times")
+        r.update(median=statistics.median(times), min=min(times), max=max(times), tree=_tree_peak(cmd, env))
+    return results
 
 
 def main() -> None:
@@ -258,11 +275,10 @@ def main() -> None:
             else:
                 folder.mkdir(parents=True, exist_ok=True)
                 info = generate(folder, args.workflows, args.size_mb, share, imports)
-            grep = measure(["grep", "-rlF", NEEDLE, str(folder)], args.runs)
             cmd = [*scopelint, "scan", str(folder), "--format", "json"]
             if args.jobs:
                 cmd += ["--jobs", str(args.jobs)]
-            scan = measure(cmd, args.runs, env)
+            grep, scan = measure([(["grep", "-rlF", NEEDLE, str(folder)], None), (cmd, env)], args.runs)
             rows.append(report(info, grep, scan, args.runs))
     finally:
         if not args.keep:
@@ -285,7 +301,7 @@ def report(info: dict, grep: dict, scan: dict, runs: int) -> dict:
     print(f"tree: {info['workflows']} workflows, {info['bytes'] / mb:.0f} MB "
           + (f"({info['o365']} with activities, {info['imports']} import-only, {info['plain']} plain)"
              if "o365" in info else "(reused)"))
-    print(f"runs: {runs} (after one warm-up run each; page cache warm)\n")
+    print(f"runs: {runs} interleaved rounds of grep and scan, after a warm-up round (page cache warm)\n")
     print("| tool | median s | min s | max s | peak RSS, largest process MB | peak PSS, process tree MB |")
     print("|---|---|---|---|---|---|")
     for name, m in (("grep -rlF", grep), ("scopelint scan", scan)):
