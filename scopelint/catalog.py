@@ -3,8 +3,6 @@
 Loaded once per process from the bundled data (or the user's refreshed copy) and cached.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from functools import cache

@@ -3,8 +3,6 @@
 Never prints. Inputs are already loaded; outputs are plain data for the reporters.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace

@@ -5,8 +5,6 @@ limits.
 Validated against schemas/config.schema.json; unknown keys are errors that name file and line.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Iterable, Mapping

@@ -3,8 +3,6 @@
 The exit code is decided here and nowhere else.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 

@@ -4,8 +4,6 @@ Generic edges come from Graph's naming scheme (ReadWrite > Read > ReadBasic of o
 > the signed-in user's own); curated edges and non-edges come from data/lattice.yaml with their sources.
 """
 
-from __future__ import annotations
-
 import re
 from functools import cache
 from typing import NamedTuple

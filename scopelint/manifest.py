@@ -4,8 +4,6 @@ Validated by hand against the published schema (schemas/manifest.schema.json) so
 and start-up does not pay for jsonschema; a test keeps the two in agreement.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple

@@ -5,8 +5,6 @@ URLs match index paths segment by segment, literal first, then `{id}`, with `...
 `/me/...` falls back to `/users/{id}/...` and back.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from functools import cache

@@ -5,8 +5,6 @@ of `az ad app show` and of `az ad app permission list` (a bare requiredResourceA
 (names instead of GUIDs, "Microsoft Graph" as resource) and scopelint snapshots.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -109,7 +107,7 @@ def parse_registration(doc: Any, text: str, name: str, catalog: Catalog) -> Regi
 
 
 def read_required_resource_access(
-    rra: list, name: str, catalog: Catalog, locator: _Locator
+    rra: list, name: str, catalog: Catalog, locator: "_Locator"
 ) -> tuple[list[Grant], list[Unresolved], list[OtherResource]]:
     requested: list[Grant] = []
     unresolved: list[Unresolved] = []
@@ -138,7 +136,7 @@ def read_required_resource_access(
     return requested, unresolved, others
 
 
-def _resolve(entry: Any, catalog: Catalog, locator: _Locator) -> tuple[Grant | None, Unresolved | None]:
+def _resolve(entry: Any, catalog: Catalog, locator: "_Locator") -> tuple[Grant | None, Unresolved | None]:
     if not isinstance(entry, dict):
         return None, Unresolved(repr(entry), None, None, "resourceAccess entry is not an object")
     raw_id, raw_type = entry.get("id"), entry.get("type")

@@ -4,8 +4,6 @@ Built-in packs live in scopelint/data/rules/*.yaml; users add their own packs (s
 built-in rule of the same class only when it says `overrides: true`.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -101,7 +99,7 @@ class RuleBook:
         self._reindex()
 
     @classmethod
-    def from_compiled(cls, compiled: dict, catalog: Catalog) -> RuleBook:
+    def from_compiled(cls, compiled: dict, catalog: Catalog) -> "RuleBook":
         """The built-in book from data/rules.json, every rule unbuilt until it is looked up."""
         book = cls(catalog=catalog)
         for doc in compiled["packs"]:
@@ -112,7 +110,7 @@ class RuleBook:
         book._reindex()
         return book
 
-    def copy(self) -> RuleBook:
+    def copy(self) -> "RuleBook":
         """A book to add user packs to, sharing the rules (built or not) of this one."""
         book = RuleBook(catalog=self._catalog)
         book._rules = dict(self._rules)

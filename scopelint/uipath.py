@@ -8,8 +8,6 @@ become per-file diagnostics and the scan goes on; for a workflow that is not wel
 prefixes through the xmlns declarations it has seen and lists what it finds as `recovered` (XAML.md §4.17).
 """
 
-from __future__ import annotations
-
 import codecs
 import contextlib
 import errno

@@ -4,8 +4,6 @@ Duplicate keys are errors, aliases cannot multiply the document (node budget), s
 and every failure is an InputError naming the file and line.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import re
