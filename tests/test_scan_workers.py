@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scopelint import uipath
+from scopelint.uipath import scanner
 from scopelint.uipath import scan
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "uipath"
@@ -20,13 +20,13 @@ def test_workflows_of_a_worker_that_dies_are_still_scanned(tmp_path, monkeypatch
     tree = tmp_path / "tree"
     shutil.copytree(FIX, tree, symlinks=True)
     serial = scan(tree, jobs=1)
-    parent, real = os.getpid(), uipath._scan_batch
+    parent, real = os.getpid(), scanner._scan_batch
 
     def killed(args):  # a worker process killed mid-scan (out of memory, a signal) while it holds this batch
         if os.getpid() != parent and any(p.endswith(dying) for p in args[0]):
             os._exit(9)
         return real(args)
 
-    monkeypatch.setattr(uipath, "_scan_batch", killed)
+    monkeypatch.setattr(scanner, "_scan_batch", killed)
     assert scan(tree, jobs=2) == serial
     assert scan(tree, jobs=3) == serial

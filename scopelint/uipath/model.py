@@ -1,0 +1,185 @@
+"""The scanner's records: what a UiPath project holds for Microsoft 365 (activities, scopes, packages, diagnostics).
+
+NamedTuples, because every scan creates many and workers send them between processes (docs/architecture.md).
+"""
+
+from typing import NamedTuple
+
+from scopelint.uipath.nuget import NuGetRange
+
+O365_PACKAGE = "UiPath.MicrosoftOffice365.Activities"
+TEAMS_PACKAGE = "UiPath.MicrosoftTeams.Activities"
+PACKAGES = (O365_PACKAGE, TEAMS_PACKAGE)
+SCOPE_CLASS = "UiPath.MicrosoftOffice365.Activities.Office365ApplicationScope"
+ASSEMBLIES = {p.lower() for p in PACKAGES}  # the activity packages' assembly names, as XAML and project.json name them
+
+
+class Diagnostic(NamedTuple):
+    """A file that could not be read (fully): where, and why."""
+
+    file: str
+    message: str
+    line: int | None = None
+
+
+class ScopeValue(NamedTuple):
+    """One entry of a scope's AuthenticationScopes (or one Services flag); expressions are dynamic."""
+
+    value: str
+    line: int
+    dynamic: bool = False
+
+
+class ScopeUse(NamedTuple):
+    """An Office365ApplicationScope: how it signs in and what it asks for."""
+
+    file: str
+    line: int
+    disabled: bool
+    authentication_type: str | None
+    auth: str
+    oauth_application: str | None
+    services: tuple[ScopeValue, ...] | None
+    authentication_scopes: tuple[ScopeValue, ...] | None
+
+
+class ActivityUse(NamedTuple):
+    """One Microsoft 365 activity element in a workflow."""
+
+    cls: str
+    file: str
+    line: int
+    disabled: bool
+    auth: str
+    rule: str | None = None
+    kind: str | None = None
+    shared: bool = False
+    recovered: bool = False
+
+    @property
+    def canonical(self) -> str:
+        """The rule book's class when known (generic arity dropped), else the class as written."""
+        return self.rule or self.cls
+
+
+class PackageRef(NamedTuple):
+    """A dependency of the project on a Microsoft 365 activity package."""
+
+    name: str
+    version: str
+    range: NuGetRange | None
+    line: int | None
+
+
+class Project(NamedTuple):
+    """One UiPath project (or Studio template) and the Microsoft 365 facts found in its workflows."""
+
+    path: str
+    file: str | None
+    kind: str
+    name: str
+    expression_language: str | None = None
+    target_framework: str | None = None
+    output_type: str | None = None
+    packages: tuple[PackageRef, ...] = ()
+    activities: tuple[ActivityUse, ...] = ()
+    scopes: tuple[ScopeUse, ...] = ()
+    workflows: int = 0
+    workflows_read: int = 0
+    ignored_files: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    file_read: bool = True  # False when project.json / template.json itself could not be read or parsed
+
+    def package(self, name: str = O365_PACKAGE) -> PackageRef | None:
+        return next((p for p in self.packages if p.name.lower() == name.lower()), None)
+
+    @property
+    def package_version(self) -> str | None:
+        pkg = self.package()
+        return pkg.version if pkg else None
+
+    @property
+    def active_scopes(self) -> list[ScopeUse]:
+        return [s for s in self.scopes if not s.disabled]
+
+    @property
+    def auth_modes(self) -> tuple[str, ...]:
+        """How the active code signs in: each scope's mode, plus `connections` for Integration Service use."""
+        modes = {s.auth for s in self.active_scopes}
+        if any(a.auth == "connections" and not a.disabled for a in self.activities):
+            modes.add("connections")
+        return tuple(sorted(modes))
+
+    @property
+    def auth(self) -> str:
+        """delegated / application when the scopes agree, connections when only connections are used, else unknown."""
+        modes = set(self.auth_modes)
+        classic = modes - {"connections"}
+        if len(classic) == 1 and classic != {"unknown"}:
+            return classic.pop()
+        if not classic and modes:
+            return "connections"
+        return "unknown"
+
+    @property
+    def requested_scopes(self) -> tuple[str, ...]:
+        """Literal scopes the active scope activities ask for (AuthenticationScopes values, Services flags)."""
+        seen: dict[str, str] = {}
+        for s in self.active_scopes:
+            for v in (s.authentication_scopes or ()) + (s.services or ()):
+                if not v.dynamic:
+                    seen.setdefault(v.value.lower(), v.value)
+        return tuple(sorted(seen.values(), key=str.lower))
+
+    @property
+    def requested_scopes_from(self) -> tuple[str, ...]:
+        out = set()
+        for s in self.active_scopes:
+            if s.authentication_scopes is not None:
+                out.add("AuthenticationScopes")
+            if s.services is not None:
+                out.add("Services")
+        return tuple(sorted(out))
+
+    @property
+    def requested_scopes_dynamic(self) -> bool:
+        return any(v.dynamic for s in self.active_scopes
+                   for v in (s.authentication_scopes or ()) + (s.services or ()))
+
+    @property
+    def requested_scopes_computed(self) -> bool:
+        """An empty AuthenticationScopes list: the scope works its scopes out from its child activities."""
+        return any(s.authentication_scopes == () for s in self.active_scopes)
+
+    @property
+    def oauth_application(self) -> str | None:
+        values = {s.oauth_application for s in self.active_scopes if s.oauth_application}
+        if "UiPath" in values:
+            return "UiPath"
+        return sorted(values)[0] if values else None
+
+
+class ScanResult(NamedTuple):
+    """All projects found under one path, plus diagnostics that belong to no project (folder walking)."""
+
+    root: str
+    projects: tuple[Project, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    files_total: int = 0
+    files_read: int = 0
+    files_parsed: int = 0
+
+    @property
+    def all_diagnostics(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for p in self.projects:
+            out.extend(p.diagnostics)
+        return sorted(set(out), key=lambda d: (d.file, d.line or 0, d.message))
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when workflows exist but none could be read, or (without workflows) no project file could be."""
+        if self.files_total:
+            return self.files_read == 0
+        return not any(p.file and p.file_read for p in self.projects)
+

@@ -1,0 +1,331 @@
+"""One workflow's XAML -> the Microsoft 365 activities and scopes in it, with lines and CommentOut state.
+
+Read with expat (namespace-aware, streaming, line numbers), never by prefix: an element is a Microsoft 365 activity
+when its namespace URI names the activity assembly and an activity CLR namespace (see XAML.md §2.1). DTDs are refused
+before any entity can be declared, so nothing is ever expanded or fetched.
+"""
+
+import re
+import xml.parsers.expat as expat
+from typing import NamedTuple
+
+from scopelint.uipath.model import ASSEMBLIES, O365_PACKAGE, PACKAGES, SCOPE_CLASS, Diagnostic, ScopeValue
+from scopelint.yamlio import DEFAULT_LIMITS
+
+DEFAULT_MAX_XML_DEPTH = DEFAULT_LIMITS.max_xml_depth
+_HELPER_SEGMENTS = {"Models", "Enums", "Filters", "Contracts"}
+_HELPER_NAMES = {"BackupSlot", "ActivityState", "DynamicField"}
+_HELPER_SUFFIXES = ("Argument", "ColumnSample", "FilterCollection", "FilterElement")
+_UIPATH_SCHEMA = "http://schemas.uipath.com/workflow/activities"
+SEP = "\x1f"  # expat's namespace separator: a character XML forbids, so it cannot occur in a URI or a name
+_TYPE_ARGS = "http://schemas.microsoft.com/winfx/2006/xaml" + SEP + "TypeArguments"
+
+
+class RawActivity(NamedTuple):
+    cls: str
+    line: int
+    disabled: bool
+    scope: int  # index of the enclosing scope in FileScan.scopes, -1 outside any scope
+    use_connection_service: bool | None
+    has_connection: bool
+    shared: bool
+    recovered: bool = False
+    own_scope: int = -1  # for a scope activity: its own index in FileScan.scopes
+
+
+class RawScope(NamedTuple):
+    line: int
+    disabled: bool
+    authentication_type: str | None
+    oauth_application: str | None
+    services: tuple[ScopeValue, ...] | None
+    authentication_scopes: tuple[ScopeValue, ...] | None
+
+
+class FileScan(NamedTuple):
+    path: str
+    read: bool
+    parsed: bool = False
+    activities: tuple[RawActivity, ...] = ()
+    scopes: tuple[RawScope, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class Refused(Exception):
+    """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
+
+
+COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX = 1, 2, 3, 4
+_CLR_CACHE: dict[str, tuple[str, str] | None] = {}
+
+
+def _clr(uri: str) -> tuple[str, str] | None:
+    """`clr-namespace:NS;assembly=ASM` -> (NS, ASM); anything else None."""
+    hit = _CLR_CACHE.get(uri, False)
+    if hit is not False:
+        return hit
+    result = None
+    if uri.startswith("clr-namespace:"):  # parsed as System.Xaml does: `;assembly=` exactly, no blanks
+        ns, _, assembly = uri[len("clr-namespace:"):].partition(";assembly=")
+        result = (ns, assembly.split(",", 1)[0])
+    if len(_CLR_CACHE) < 4096:
+        _CLR_CACHE[uri] = result
+    return result
+
+
+def classify(name: str) -> tuple | None:
+    """What an element (expat name `URI<sep>local`) is to the scanner, None when nothing; cached per name."""
+    uri, sep, local = name.rpartition(SEP)
+    if not sep:
+        return None
+    clr = _clr(uri)
+    if local == "CommentOut" and (uri == _UIPATH_SCHEMA or (clr and clr[0] == "UiPath.Core.Activities")):
+        return (COMMENT,)
+    if clr is None or clr[1].lower() not in ASSEMBLIES:
+        return None
+    ns = clr[0]
+    if not any(ns == root or ns.startswith(root + ".") for root in PACKAGES):
+        return None
+    if "." in local:  # a property element such as Office365ApplicationScope.Body
+        if local == "Office365ApplicationScope.AuthenticationScopes" and ns == O365_PACKAGE:
+            return (_AUTHSCOPES,)
+        return None
+    if _HELPER_SEGMENTS.intersection(ns.split(".")) or local in _HELPER_NAMES or local.endswith(_HELPER_SUFFIXES):
+        return (_MAILBOX,) if local == "MailboxArgument" else None
+    cls = f"{ns}.{local}"
+    return (ACTIVITY, cls, cls == SCOPE_CLASS)
+
+
+def _attr(attrs: dict, key: str) -> str | None:
+    """An attribute value; `{x:Null}` and empty values are absent."""
+    value = attrs.get(key)
+    if value is None:
+        return None
+    value = value.strip()
+    return None if not value or value == "{x:Null}" else value
+
+
+def _is_expression(value: str) -> bool:
+    return (value.startswith("[") and value.endswith("]")) or (value.startswith("{") and not value.startswith("{}"))
+
+
+def _arity(type_args: str | None) -> int:
+    if not type_args:
+        return 0
+    depth, count = 0, 1
+    for ch in type_args:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            count += 1
+    return count
+
+
+def _truthy(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.lower() == "true"
+
+
+_KINDS: dict[str, tuple | None] = {}  # element name -> classify(name), for every workflow this process reads
+_MISSING = object()
+
+
+def _kind(name: str) -> tuple | None:
+    """classify, remembered per distinct element name (bounded: the names come from the user's files)."""
+    kind = classify(name)
+    if len(_KINDS) < 8192:
+        _KINDS[name] = kind
+    return kind
+
+
+def _pairs(attrs: list[str]) -> dict[str, str]:
+    """expat's ordered attributes, [name, value, name, value, ...], as a dict."""
+    return dict(zip(attrs[::2], attrs[1::2], strict=True))
+
+
+class Parser:
+    """expat handlers that collect activities and scopes of one workflow, with lines and CommentOut state.
+
+    Nearly every element is nothing to the scanner, and expat calls back for each one, so that path is kept short:
+    the end handler is a C method (`list.append` on `ends`) and the start handler counts, tests the depth and looks
+    the name up once. Nesting follows from the counts: a new element's depth is starts - ends, and a CommentOut or
+    activity element opened at depth d has been closed once an element starts at depth <= d. That is checked when the
+    next element starts, which is the first moment the scanner needs to know it.
+    """
+
+    def __init__(self, max_depth: int = DEFAULT_MAX_XML_DEPTH) -> None:
+        self.max_depth = max_depth
+        # intern=None: expat's per-name interning costs more than the one lookup per element that hashes the name
+        self.p = expat.ParserCreate(namespace_separator=SEP, intern=None)
+        self.p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.p.StartDoctypeDeclHandler = self._refuse_dtd
+        self.p.EntityDeclHandler = self._refuse_dtd
+        self.p.ExternalEntityRefHandler = self._refuse_dtd
+        self.p.ordered_attributes = True
+        self.comment = 0
+        self.activities: list[RawActivity] = []
+        self.scopes: list[dict] = []
+        self.scope_stack: list[int] = []
+        self.open_activities: list[int] = []
+        self.shared_marks: set[int] = set()
+        self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
+        self._values: list[ScopeValue] = []
+        self._depth = 0
+        self._level = 0
+        self._text: list[str] | None = None
+        self._text_line = 0
+        self._text_dynamic = False
+        self._start, self._rebase = self._handlers()
+        self.p.StartElementHandler = self._start
+        self.p.EndElementHandler = self.ends.append
+
+    def _refuse_dtd(self, *_args) -> None:
+        raise Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
+                       "(entities are never expanded or fetched)")
+
+    def _too_deep(self) -> None:
+        raise Refused(f"XML nesting deeper than {self.max_depth:,} levels; not scanned (raise limits.max_xml_depth "
+                       "in the configuration, or scan --max-xml-depth)")
+
+    def feed(self, data, final: bool = False) -> None:
+        """Parse the next piece of the workflow (bytes or a buffer); the end tags seen so far are let go."""
+        self.p.Parse(data, final)
+        self._rebase()
+
+    def _handlers(self):
+        """The start handler, a closure: an element that is nothing costs a count, a depth test and one lookup; and
+        the function that folds the end tags counted so far into the start count, so `ends` stays small."""
+        ends, limit, lookup, missing = self.ends, self.max_depth, _KINDS.get, _MISSING
+        opened: list[tuple[int, int]] = []  # (depth, code) of the open CommentOut and activity elements, innermost last
+        top = starts = 0  # top: the depth of the innermost of them, 0 when none is open
+
+        def start(name: str, attrs: list[str]) -> None:
+            nonlocal starts, top
+            starts += 1
+            depth = starts - len(ends)
+            if depth <= top or depth > limit:
+                if depth > limit:
+                    self._too_deep()
+                while opened and opened[-1][0] >= depth:
+                    self._close(opened.pop()[1])
+                top = opened[-1][0] if opened else 0
+            kind = lookup(name, missing)
+            if kind is missing:
+                kind = _kind(name)
+            if kind is None:
+                return
+            code = kind[0]
+            if code == COMMENT:
+                self.comment += 1
+            elif code == ACTIVITY:
+                self._activity(kind[1], kind[2], _pairs(attrs))
+            else:
+                self._other(code, attrs, depth)
+                return
+            opened.append((depth, code))
+            top = depth
+
+        def rebase() -> None:
+            nonlocal starts
+            starts -= len(ends)
+            ends.clear()
+
+        return start, rebase
+
+    def _close(self, code: int) -> None:
+        if code == COMMENT:
+            self.comment -= 1
+        else:
+            index = self.open_activities.pop()
+            if self.activities[index].cls == SCOPE_CLASS:
+                self.scope_stack.pop()
+
+    def _other(self, code: int, attrs: list[str], depth: int) -> None:
+        if code == _AUTHSCOPES:
+            if self.scope_stack:
+                self._begin_values(depth)
+        elif code == _MAILBOX and self.open_activities:
+            values = _pairs(attrs)
+            if _truthy(_attr(values, "UseSharedMailbox")) or _attr(values, "SharedMailbox"):
+                self.shared_marks.add(self.open_activities[-1])
+
+    def _activity(self, cls: str, is_scope: bool, attrs: dict) -> None:
+        line = self.p.CurrentLineNumber
+        arity = _arity(attrs.get(_TYPE_ARGS))
+        if arity:
+            cls = f"{cls}`{arity}"
+        shared = bool(_truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox"))
+        self.activities.append(RawActivity(
+            cls, line, self.comment > 0, self.scope_stack[-1] if self.scope_stack else -1,
+            _truthy(_attr(attrs, "UseConnectionService")), bool(_attr(attrs, "ConnectionId")), shared,
+            own_scope=len(self.scopes) if is_scope else -1))
+        self.open_activities.append(len(self.activities) - 1)
+        if is_scope:
+            self.scopes.append(self._scope(line, attrs))
+            self.scope_stack.append(len(self.scopes) - 1)
+
+    def _scope(self, line: int, attrs: dict) -> dict:
+        services = None
+        raw = _attr(attrs, "Services")
+        if raw is not None:
+            services = ((ScopeValue(raw, line, True),) if _is_expression(raw) else
+                        tuple(ScopeValue(v.strip(), line) for v in raw.split(",") if v.strip()))
+        scopes = None
+        raw = _attr(attrs, "AuthenticationScopes")
+        if raw is not None:
+            scopes = (ScopeValue(raw, line, True),)
+        return {"line": line, "disabled": self.comment > 0,
+                "authentication_type": _attr(attrs, "AuthenticationType"),
+                "oauth_application": _attr(attrs, "OAuthApplication"),
+                "services": services, "authentication_scopes": scopes}
+
+    # AuthenticationScopes: <scg:List><InArgument x:TypeArguments="x:String">mail.read</InArgument>...</scg:List>
+    # Its own handlers run until it closes; they keep their own depth, so starts and ends stay balanced around it.
+    def _begin_values(self, level: int) -> None:
+        self._values, self._depth, self._level, self._text = [], 0, level, None
+        self.p.StartElementHandler = self._vstart
+        self.p.EndElementHandler = self._vend
+        self.p.CharacterDataHandler = self._vtext
+
+    def _vstart(self, name: str, attrs: list[str]) -> None:
+        self._depth += 1
+        if self._level + self._depth > self.max_depth:
+            self._too_deep()
+        local = name.rpartition(SEP)[2]
+        if self._text is None and local == "InArgument":
+            self._text, self._text_line, self._text_dynamic = [], self.p.CurrentLineNumber, False
+        elif self._text is not None:
+            literal = _pairs(attrs).get("Value") if local == "Literal" else None
+            if literal is None:
+                self._text_dynamic = True
+            else:
+                self._text.append(literal)
+
+    def _vend(self, name: str) -> None:
+        if self._depth == 0:
+            self.scopes[self.scope_stack[-1]]["authentication_scopes"] = tuple(self._values)
+            self.ends.append(name)
+            self.p.StartElementHandler = self._start
+            self.p.EndElementHandler = self.ends.append
+            self.p.CharacterDataHandler = None
+            return
+        self._depth -= 1
+        if self._text is not None and name.rpartition(SEP)[2] == "InArgument":
+            text = "".join(self._text).strip()
+            if self._text_dynamic or _is_expression(text):
+                self._values.append(ScopeValue(text or "(expression)", self._text_line, True))
+            else:
+                self._values.extend(ScopeValue(v, self._text_line) for v in re.split(r"[,;\s]+", text) if v)
+            self._text = None
+
+    def _vtext(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
+        acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
+        return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics)
+
