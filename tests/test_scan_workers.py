@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scopelint.uipath import scanner
-from scopelint.uipath import scan
+from scopelint.uipath import scan, scanner
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "uipath"
 
