@@ -117,18 +117,49 @@ def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    """Maintainers: regenerate data/rules.json after editing the YAML rule packs (`python -m scopelint.databuild`)."""
-    import json
+def activity_names(compiled: dict[str, Any]) -> list[str]:
+    """Every built-in activity's short class name and display name, for editor completion in the manifest schema."""
+    names = set()
+    for pack in compiled["packs"]:
+        for rule in pack.get("rules", []):
+            names.add(rule["class"].rsplit(".", 1)[-1])
+            names.add(rule["display_name"])
+    return sorted(names, key=lambda n: (n.lower(), n))
 
-    from scopelint.paths import DATA
+
+def manifest_schema(schema: dict[str, Any], compiled: dict[str, Any]) -> dict[str, Any]:
+    """The manifest schema with the known activity names filled in (the first `anyOf` branch of activityName)."""
+    schema["$defs"]["activityName"]["anyOf"][0]["enum"] = activity_names(compiled)
+    return schema
+
+
+def main() -> None:
+    """Maintainers: regenerate data/rules.json and the manifest schema's activity names after editing the YAML rule
+    packs (`python -m scopelint.databuild`); in a source checkout the published copies in schemas/ follow."""
+    import json
+    import shutil
+
+    from scopelint.paths import DATA, PACKAGE, SCHEMAS
     from scopelint.rules import compile_builtin_packs
 
-    target = DATA / "rules.json"
-    text = json.dumps(compile_builtin_packs(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    compiled = compile_builtin_packs()
+    written = [_write(DATA / "rules.json", json.dumps(compiled, indent=1, sort_keys=True, ensure_ascii=False))]
+    schema_path = SCHEMAS / "manifest.schema.json"
+    schema = manifest_schema(json.loads(schema_path.read_text(encoding="utf-8")), compiled)
+    written.append(_write(schema_path, json.dumps(schema, indent=2, ensure_ascii=False)))
+    published = PACKAGE.parent / "schemas"  # the repository's schemas/ folder: the URLs editors and $id point at
+    if (PACKAGE.parent / "pyproject.toml").is_file() and published.is_dir():
+        for source in sorted(SCHEMAS.glob("*.json")):
+            shutil.copyfile(source, published / source.name)
+            written.append(published / source.name)
+    for path in written:
+        print(f"wrote {path}")
+
+
+def _write(target: Any, text: str) -> Any:
     with open(str(target), "w", encoding="utf-8") as fh:
-        fh.write(text)
-    print(f"wrote {target}")
+        fh.write(text + "\n")
+    return target
 
 
 if __name__ == "__main__":
