@@ -38,6 +38,10 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
 _NO_PERMISSION_ROLE = "00000000-0000-0000-0000-000000000000"
 _APP_FIELDS = ["id", "appId", "displayName", "requiredResourceAccess"]
+_SP_FIELDS = ["id", "appId", "displayName", "appOwnerOrganizationId"]
+_GRANT_FIELDS = ["clientId", "consentType", "principalId", "resourceId", "scope"]
+_ROLE_FIELDS = ["appRoleId", "principalId", "resourceId"]
+PAGE_MAX = 999  # the largest $top directory collections accept (https://learn.microsoft.com/graph/paging)
 _SDK_LOGGERS = ("azure", "httpx", "httpcore", "hpack", "h2", "kiota_http", "kiota_abstractions",
                 "kiota_authentication_azure", "kiota_serialization_json", "msgraph", "msgraph_core", "msal")
 
@@ -351,7 +355,8 @@ class _Graph:
         self.catalog = catalog
         self._graph_sp: Any = None
         self._graph_sp_lock = asyncio.Lock()
-        self._resources: dict[str, tuple[str | None, str | None]] = {}
+        self._names: _Names | None = None
+        self._resources: dict[str, str | None] = {}  # service principal id -> its appId
 
     async def __aenter__(self) -> _Graph:
         try:
@@ -438,40 +443,77 @@ class _Graph:
             text = text.replace(self.opts.token.reveal(), "***")
         return text[:200]
 
-    async def _pages(self, what: str, need: str, builder: Any, first: Awaitable[Any]) -> list[Any]:
-        """Every item of a collection, following @odata.nextLink on the same host, without loops, bounded."""
-        page = await self._send(what, need, first)
-        items = list(page.value or []) if page is not None else []
+    async def _json(self, what: str, need: str, info: Any, missing_ok: bool = False) -> dict[str, Any] | None:
+        """One request sent through the SDK's adapter (authentication, middleware, retries, error mapping) whose
+        body is read as plain JSON: typed models cost milliseconds per object, `json.loads` microseconds."""
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+        async def read() -> dict[str, Any] | None:
+            adapter: Any = self.client.request_adapter
+            body = await adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
+            if body is None:
+                return None
+            doc = json.loads(body)
+            if not isinstance(doc, dict):
+                raise ValueError("not a JSON object")
+            return doc
+
+        return await self._send(what, need, read(), missing_ok)
+
+    def _next_link(self, doc: dict[str, Any], seen: set[str], what: str) -> str | None:
+        """The page's @odata.nextLink when it may be followed: same host, no loop, within `max_pages`."""
+        link = doc.get("@odata.nextLink")
+        if link is None:
+            return None
+        if not isinstance(link, str):
+            raise ExternalError(f"Microsoft Graph sent a response scopelint cannot read while {what} (nextLink)")
+        if link in seen:
+            raise ExternalError(f"Microsoft Graph sent the same @odata.nextLink twice while {what}: a paging "
+                                "loop, stopped")
+        if len(seen) >= self.opts.max_pages:
+            raise ExternalError(f"more than {self.opts.max_pages} pages while {what}: stopped")
+        mine, theirs = urlsplit(self.opts.graph_url), urlsplit(link)
+        if (theirs.scheme, theirs.netloc.lower()) != (mine.scheme, mine.netloc.lower()):
+            raise ExternalError(f"Microsoft Graph sent an @odata.nextLink to another host while {what}: "
+                                "not followed")
+        seen.add(link)
+        return link
+
+    async def _pages(self, what: str, need: str, builder: Any, **params: Any) -> list[dict[str, Any]]:
+        """Every item of a collection as JSON objects, following @odata.nextLink on the same host, without loops,
+        bounded in pages."""
+        doc = await self._json(what, need, builder.to_get_request_information(_request_config(builder, **params)))
+        items: list[dict[str, Any]] = []
         seen: set[str] = set()
-        while page is not None and page.odata_next_link:
-            link = page.odata_next_link
-            if link in seen:
-                raise ExternalError(f"Microsoft Graph sent the same @odata.nextLink twice while {what}: a paging "
-                                    "loop, stopped")
-            if len(seen) >= self.opts.max_pages:
-                raise ExternalError(f"more than {self.opts.max_pages} pages while {what}: stopped")
-            mine, theirs = urlsplit(self.opts.graph_url), urlsplit(link)
-            if (theirs.scheme, theirs.netloc.lower()) != (mine.scheme, mine.netloc.lower()):
-                raise ExternalError(f"Microsoft Graph sent an @odata.nextLink to another host while {what}: "
-                                    "not followed")
-            seen.add(link)
-            page = await self._send(what, need, builder.with_url(link).get())
-            items.extend(page.value or [])
+        while doc is not None:
+            items.extend(_values(doc, what))
+            link = self._next_link(doc, seen, what)
+            if link is None:
+                break
+            doc = await self._json(what, need, builder.with_url(link).to_get_request_information())
         return items
 
     # reads ---------------------------------------------------------------------------------------------------
-    async def graph_service_principal(self) -> Any:
+    async def graph_service_principal(self) -> dict[str, Any] | None:
         """The tenant's Microsoft Graph service principal (object id, scopes, roles), read once per run."""
         async with self._graph_sp_lock:
             if self._graph_sp is None:
                 builder = self.client.service_principals_with_app_id(GRAPH_APP_ID)
                 cfg = _request_config(builder, select=["id", "appId", "oauth2PermissionScopes", "appRoles"])
-                sp = await self._send("reading the Microsoft Graph service principal", READ_APPS,
-                                      builder.get(request_configuration=cfg), missing_ok=True)
+                sp = await self._json("reading the Microsoft Graph service principal", READ_APPS,
+                                      builder.to_get_request_information(cfg), missing_ok=True)
                 self._graph_sp = sp if sp is not None else False
-                if sp is not None and sp.id:
-                    self._resources[str(sp.id).lower()] = (GRAPH_APP_ID, "Microsoft Graph")
+                self._names = _Names(sp, self.catalog)
+                sp_id = _guid(sp.get("id")) if sp is not None else None
+                if sp_id:
+                    self._resources[sp_id] = GRAPH_APP_ID
         return self._graph_sp or None
+
+    async def names(self) -> _Names:
+        """The permission-name table, built once per run from the tenant's Graph service principal."""
+        await self.graph_service_principal()
+        assert self._names is not None
+        return self._names
 
     async def graph_export(self) -> dict[str, Any]:
         sp = await self.graph_service_principal()
@@ -480,79 +522,132 @@ class _Graph:
         return {
             "appId": GRAPH_APP_ID,
             "oauth2PermissionScopes": [
-                {"id": str(s.id), "value": s.value, "type": s.type, "isEnabled": s.is_enabled,
-                 "adminConsentDisplayName": s.admin_consent_display_name}
-                for s in sp.oauth2_permission_scopes or [] if s.id and s.value
+                {"id": _guid(s.get("id")), "value": s.get("value"), "type": s.get("type"),
+                 "isEnabled": s.get("isEnabled"), "adminConsentDisplayName": s.get("adminConsentDisplayName")}
+                for s in _objects(sp.get("oauth2PermissionScopes")) if _guid(s.get("id")) and _text(s.get("value"))
             ],
             "appRoles": [
-                {"id": str(r.id), "value": r.value, "isEnabled": r.is_enabled, "displayName": r.display_name}
-                for r in sp.app_roles or []
-                if r.id and r.value and (not r.allowed_member_types or "Application" in r.allowed_member_types)
+                {"id": _guid(r.get("id")), "value": r.get("value"), "isEnabled": r.get("isEnabled"),
+                 "displayName": r.get("displayName")}
+                for r in _objects(sp.get("appRoles"))
+                if _guid(r.get("id")) and _text(r.get("value"))
+                and (not r.get("allowedMemberTypes") or "Application" in list(r.get("allowedMemberTypes") or []))
             ],
         }
 
     async def snapshots(self, app_ids: list[str] | None,
                         progress: Callable[[int, int, str], None] | None) -> list[Snapshot]:
+        """The whole tenant from four paged collections joined here (`app_ids` None), else each app on its own."""
         if app_ids is None:
-            builder = self.client.applications
-            cfg = _request_config(builder, select=_APP_FIELDS, top=999)
-            apps = await self._pages("listing the applications", READ_APPS, builder,
-                                     builder.get(request_configuration=cfg))
-            todo = sorted(((str(a.app_id).lower(), a) for a in apps if a.app_id), key=lambda t: t[0])
+            snaps = await self.tenant_snapshots()
         else:
-            todo = [(a, None) for a in dict.fromkeys(app_ids)]
-        gate = asyncio.Semaphore(max(1, self.opts.concurrency))
-        done = [0]
+            gate = asyncio.Semaphore(max(1, self.opts.concurrency))
 
-        async def one(app_id: str, app: Any) -> Snapshot:
-            async with gate:
-                snap = await self.snapshot(app_id, app)
-            done[0] += 1
-            if progress is not None:
-                progress(done[0], len(todo), snap.display_name or app_id)
-            return snap
+            async def one(app_id: str) -> Snapshot:
+                async with gate:
+                    return await self.snapshot(app_id)
 
-        return list(await asyncio.gather(*(one(a, app) for a, app in todo)))
+            snaps = list(await asyncio.gather(*(one(a) for a in dict.fromkeys(app_ids))))
+        if progress is not None:
+            for done, snap in enumerate(snaps, 1):
+                progress(done, len(snaps), snap.display_name or snap.app_id)
+        return snaps
 
-    async def snapshot(self, app_id: str, app: Any = None) -> Snapshot:
-        if app is None:
-            builder = self.client.applications_with_app_id(app_id)
-            app = await self._send("reading the application", READ_APPS,
-                                   builder.get(request_configuration=_request_config(builder, select=_APP_FIELDS)),
-                                   missing_ok=True)
-            if app is None:
-                where = f" {self.opts.tenant}" if self.opts.tenant else ""
-                raise InputError(f"no application with appId {app_id} in the tenant{where}: give the Application "
-                                 "(client) ID from the app registration's overview page")
-        if app.required_resource_access is None:
-            raise ExternalError(f"Microsoft Graph returned application {app_id} without requiredResourceAccess")
-        builder = self.client.service_principals_with_app_id(app_id)
-        cfg = _request_config(builder, select=["id", "appId", "displayName", "appOwnerOrganizationId"])
-        sp = await self._send("reading the app's service principal", READ_APPS,
-                              builder.get(request_configuration=cfg), missing_ok=True)
+    async def tenant_snapshots(self) -> list[Snapshot]:
+        """Every application of the tenant in O(pages) requests: applications, service principals, delegated grants
+        and the app role assignments Microsoft Graph's service principal has granted, each read as whole pages
+        ($top at its maximum, $select only the fields used), then joined by service principal id."""
         graph_sp = await self.graph_service_principal()
-        names = _Names(graph_sp, self.catalog)
+        names = await self.names()
+        graph_sp_id = _guid(graph_sp.get("id")) if graph_sp is not None else None
+        apps_b, sps_b, grants_b = self.client.applications, self.client.service_principals, \
+            self.client.oauth2_permission_grants
+        reads = [
+            self._pages("listing the applications", READ_APPS, apps_b, select=_APP_FIELDS, top=PAGE_MAX),
+            self._pages("listing the service principals", READ_APPS, sps_b, select=_SP_FIELDS, top=PAGE_MAX),
+            self._pages("listing the delegated permission grants", READ_GRANTS, grants_b, select=_GRANT_FIELDS,
+                        top=PAGE_MAX),
+        ]
+        if graph_sp_id:
+            roles_b = self.client.service_principals.by_service_principal_id(graph_sp_id).app_role_assigned_to
+            reads.append(self._pages("listing Microsoft Graph's app role assignments", READ_APPS, roles_b,
+                                     select=_ROLE_FIELDS, top=PAGE_MAX))
+        apps, sps, grants, *rest = await asyncio.gather(*reads)
+        roles = rest[0] if rest else []
+        sp_by_app: dict[str, dict[str, Any]] = {}
+        for sp in sps:
+            sp_id, app_id = _guid(sp.get("id")), _guid(sp.get("appId"))
+            if sp_id and app_id:
+                self._resources.setdefault(sp_id, app_id)
+                sp_by_app.setdefault(app_id, sp)
+        grants_by: dict[str, list[dict[str, Any]]] = {}
+        for grant in grants:
+            grants_by.setdefault(str(grant.get("clientId") or "").lower(), []).append(grant)
+        roles_by: dict[str, list[dict[str, Any]]] = {}
+        for role in roles:
+            roles_by.setdefault(str(role.get("principalId") or "").lower(), []).append(role)
+        await self._resolve({str(g.get("resourceId") or "").lower() for g in grants})
+        todo = sorted((a for a in apps if _guid(a.get("appId"))), key=lambda a: _guid(a.get("appId")) or "")
+        out = []
+        for app in todo:
+            app_id = _guid(app.get("appId")) or ""
+            app_sp = sp_by_app.get(app_id)
+            sp_id = str(app_sp.get("id") or "").lower() if app_sp is not None else ""
+            out.append(self._assemble(app_id, app, app_sp, grants_by.get(sp_id, []), roles_by.get(sp_id, []), names))
+        return out
+
+    async def snapshot(self, app_id: str) -> Snapshot:
+        """One application by its own reads: the app, its service principal, its grants and role assignments."""
+        builder = self.client.applications_with_app_id(app_id)
+        app = await self._json("reading the application", READ_APPS,
+                               builder.to_get_request_information(_request_config(builder, select=_APP_FIELDS)),
+                               missing_ok=True)
+        if app is None:
+            where = f" {self.opts.tenant}" if self.opts.tenant else ""
+            raise InputError(f"no application with appId {app_id} in the tenant{where}: give the Application "
+                             "(client) ID from the app registration's overview page")
+        sp_builder = self.client.service_principals_with_app_id(app_id)
+        sp = await self._json("reading the app's service principal", READ_APPS,
+                              sp_builder.to_get_request_information(_request_config(sp_builder, select=_SP_FIELDS)),
+                              missing_ok=True)
+        names = await self.names()
+        grants: list[dict[str, Any]] = []
+        roles: list[dict[str, Any]] = []
+        if sp is not None:
+            sp_id = _sp_id(sp, app_id)
+            grants_b = self.client.oauth2_permission_grants
+            grants = await self._pages("reading the delegated permission grants", READ_GRANTS, grants_b,
+                                       filter=f"clientId eq '{sp_id}'")
+            roles_b = self.client.service_principals.by_service_principal_id(sp_id).app_role_assignments
+            roles = await self._pages("reading the app role assignments", READ_APPS, roles_b)
+            await self._resolve({str(r.get("resourceId") or "").lower() for r in [*grants, *roles]})
+        return self._assemble(app_id, app, sp, grants, roles, names)
+
+    def _assemble(self, app_id: str, app: dict[str, Any], sp: dict[str, Any] | None, grants: list[dict[str, Any]],
+                  roles: list[dict[str, Any]], names: _Names) -> Snapshot:
+        """The snapshot of one app from its JSON objects; both read paths end here, so they judge alike."""
+        blocks = app.get("requiredResourceAccess")
+        if not isinstance(blocks, list):
+            raise ExternalError(f"Microsoft Graph returned application {app_id} without requiredResourceAccess")
         requested = tuple(
-            RequestedAccess(str(block.resource_app_id).lower(), str(entry.type), str(entry.id).lower(),
-                            names.value(str(entry.type), str(entry.id))
-                            if str(block.resource_app_id).lower() == GRAPH_APP_ID else None)
-            for block in app.required_resource_access if block.resource_app_id
-            for entry in block.resource_access or [] if entry.id is not None and entry.type
+            RequestedAccess(resource, str(entry["type"]), str(entry["id"]).lower(),
+                            names.value(str(entry["type"]), str(entry["id"])) if resource == GRAPH_APP_ID else None)
+            for block in _objects(blocks) if (resource := str(block.get("resourceAppId") or "").lower())
+            for entry in _objects(block.get("resourceAccess")) if entry.get("id") is not None and entry.get("type")
         )
         consented: tuple[Consent, ...] = ()
         sp_id = None
-        if sp is not None:
-            sp_id = str(sp.id or "").lower()
-            if not _GUID.match(sp_id):
-                raise ExternalError(f"Microsoft Graph returned a service principal for {app_id} without a valid id")
-            consented = await self._consents(sp_id, names)
         tenant = self.opts.tenant
-        if sp is not None and sp.app_owner_organization_id is not None:
-            tenant = str(sp.app_owner_organization_id).lower()
+        if sp is not None:
+            sp_id = _sp_id(sp, app_id)
+            consented = self._consents(grants, roles, names)
+            owner = sp.get("appOwnerOrganizationId")
+            if owner is not None:
+                tenant = str(owner).lower()
         return Snapshot(
-            app_id=str(app.app_id or app_id).lower(),
-            object_id=str(app.id) if app.id else None,
-            display_name=app.display_name,
+            app_id=str(app.get("appId") or app_id).lower(),
+            object_id=str(app["id"]) if app.get("id") else None,
+            display_name=_text(app.get("displayName")),
             tenant=tenant,
             service_principal_id=sp_id,
             requested=requested,
@@ -562,49 +657,71 @@ class _Graph:
             tool_version=__version__,
         )
 
-    async def _consents(self, sp_id: str, names: _Names) -> tuple[Consent, ...]:
-        grants_builder = self.client.oauth2_permission_grants
-        cfg = _request_config(grants_builder, filter=f"clientId eq '{sp_id}'")
-        grants = await self._pages("reading the delegated permission grants", READ_GRANTS, grants_builder,
-                                   grants_builder.get(request_configuration=cfg))
-        roles_builder = self.client.service_principals.by_service_principal_id(sp_id).app_role_assignments
-        roles = await self._pages("reading the app role assignments", READ_APPS, roles_builder, roles_builder.get())
+    def _consents(self, grants: list[dict[str, Any]], roles: list[dict[str, Any]],
+                  names: _Names) -> tuple[Consent, ...]:
         out: list[Consent] = []
         per_user: dict[tuple[str | None, str], set[str]] = {}
         for grant in grants:
-            resource = await self._resource_app(grant.resource_id)
-            for scope in (grant.scope or "").split():
-                if grant.consent_type == ADMIN_CONSENT:
+            resource = self._resources.get(str(grant.get("resourceId") or "").lower())
+            kind, principal = grant.get("consentType"), grant.get("principalId")
+            for scope in str(grant.get("scope") or "").split():
+                if kind == ADMIN_CONSENT:
                     out.append(Consent(resource, "Scope", names.guid("Scope", scope, resource), names.name(
                         "Scope", scope, resource), ADMIN_CONSENT))
-                elif grant.consent_type == USER_CONSENT and grant.principal_id:
-                    per_user.setdefault((resource, scope), set()).add(str(grant.principal_id).lower())
+                elif kind == USER_CONSENT and principal:
+                    per_user.setdefault((resource, scope), set()).add(str(principal).lower())
         for (resource, scope), users in per_user.items():
             out.append(Consent(resource, "Scope", names.guid("Scope", scope, resource), names.name(
                 "Scope", scope, resource), USER_CONSENT, users=len(users),
                 principals=tuple(sorted(users)) if self.opts.show_users else ()))
         for role in roles:
-            role_id = str(role.app_role_id or "").lower()
+            role_id = str(role.get("appRoleId") or "").lower()
             if not role_id or role_id == _NO_PERMISSION_ROLE:
                 continue
-            resource = await self._resource_app(role.resource_id)
+            resource = self._resources.get(str(role.get("resourceId") or "").lower())
             value = names.value("Role", role_id) if resource == GRAPH_APP_ID else None
             out.append(Consent(resource, "Role", role_id, value, APP_ROLE))
         return tuple(dict.fromkeys(out))
 
-    async def _resource_app(self, resource_id: Any) -> str | None:
-        """The appId of a grant's resource service principal (Graph's is known; others read once, cached)."""
-        key = str(resource_id or "").lower()
-        if not _GUID.match(key):
-            return None
-        if key not in self._resources:
+    async def _resolve(self, resource_ids: set[str]) -> None:
+        """The appId of each granted resource's service principal not known yet (Graph's is; others read once)."""
+        for key in sorted(resource_ids):
+            if not _GUID.match(key) or key in self._resources:
+                continue
             builder = self.client.service_principals.by_service_principal_id(key)
             cfg = _request_config(builder, select=["id", "appId", "displayName"])
-            sp = await self._send("reading a granted resource's service principal", READ_APPS,
-                                  builder.get(request_configuration=cfg), missing_ok=True)
-            app = str(sp.app_id).lower() if sp is not None and sp.app_id else None
-            self._resources[key] = (app, sp.display_name if sp is not None else None)
-        return self._resources[key][0]
+            sp = await self._json("reading a granted resource's service principal", READ_APPS,
+                                  builder.to_get_request_information(cfg), missing_ok=True)
+            self._resources[key] = _guid(sp.get("appId")) if sp is not None else None
+
+
+def _values(doc: dict[str, Any], what: str) -> list[dict[str, Any]]:
+    """The `value` array of a collection page; anything else is a response scopelint cannot read."""
+    value = doc.get("value", [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ExternalError(f"Microsoft Graph sent a response scopelint cannot read while {what} (value)")
+    return value
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects of an optional array (null, absent or malformed entries are skipped)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _guid(value: Any) -> str | None:
+    """A GUID in lower case, or None for anything else."""
+    return value.lower() if isinstance(value, str) and _GUID.match(value) else None
+
+
+def _sp_id(sp: dict[str, Any], app_id: str) -> str:
+    sp_id = _guid(sp.get("id"))
+    if sp_id is None:
+        raise ExternalError(f"Microsoft Graph returned a service principal for {app_id} without a valid id")
+    return sp_id
 
 
 class _Names:
@@ -612,20 +729,21 @@ class _Names:
 
     _TYPES: ClassVar[dict[str, str]] = {"Scope": "delegated", "Role": "application"}
 
-    def __init__(self, graph_sp: Any, catalog: Catalog) -> None:
+    def __init__(self, graph_sp: dict[str, Any] | None, catalog: Catalog) -> None:
         self.catalog = catalog
         self.by_id: dict[tuple[str, str], str] = {}
         self.by_name: dict[tuple[str, str], str] = {}
         if graph_sp is not None:
-            for s in graph_sp.oauth2_permission_scopes or []:
-                self._add("Scope", s.id, s.value)
-            for r in graph_sp.app_roles or []:
-                self._add("Role", r.id, r.value)
+            for s in _objects(graph_sp.get("oauth2PermissionScopes")):
+                self._add("Scope", s.get("id"), s.get("value"))
+            for r in _objects(graph_sp.get("appRoles")):
+                self._add("Role", r.get("id"), r.get("value"))
 
-    def _add(self, kind: str, guid: Any, value: str | None) -> None:
-        if guid is not None and value:
-            self.by_id[(kind, str(guid).lower())] = value
-            self.by_name[(kind, value.lower())] = str(guid).lower()
+    def _add(self, kind: str, guid: Any, value: Any) -> None:
+        guid = _guid(guid)
+        if guid is not None and isinstance(value, str) and value:
+            self.by_id[(kind, guid)] = value
+            self.by_name[(kind, value.lower())] = guid
 
     def value(self, kind: str, guid: str) -> str | None:
         guid = guid.lower()

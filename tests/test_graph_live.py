@@ -185,19 +185,30 @@ class FakeGraph:
         if parts[0] == "servicePrincipals" and len(parts) == 2:
             sp = s["sps"].get(parts[1])
             return (200, {}, sp) if sp else (404, {}, _error("Request_ResourceNotFound", "not found"))
+        if path == "/servicePrincipals":
+            return 200, {}, self.page(path, query, list(s["sps"].values()))
         if parts[0] == "servicePrincipals" and parts[2:] == ["appRoleAssignments"]:
             return 200, {}, self.page(path, query, s["roles"].get(parts[1], []))
+        if parts[0] == "servicePrincipals" and parts[2:] == ["appRoleAssignedTo"]:
+            assigned = [r for rows in s["roles"].values() for r in rows if r["resourceId"] == parts[1]]
+            return 200, {}, self.page(path, query, assigned)
         if path == "/oauth2PermissionGrants":
-            client = query.get("$filter", [""])[0].split("'")[1]
+            if "$filter" not in query:
+                return 200, {}, self.page(path, query, s["grants"])
+            client = query["$filter"][0].split("'")[1]
             return 200, {}, self.page(path, query, [g for g in s["grants"] if g["clientId"] == client])
         return 404, {}, _error("BadRequest", f"unknown route {path}")
 
     def page(self, path: str, query: dict, items: list) -> dict:
+        """One page: the client's $top, at most the server's `page_size`; only the $select-ed fields."""
         start = int(query.get("$skiptoken", ["0"])[0])
-        doc = {"value": items[start:start + self.page_size]}
-        if start + self.page_size < len(items):
+        size = min(self.page_size, int(query.get("$top", [self.page_size])[0]))
+        fields = query["$select"][0].split(",") if "$select" in query else None
+        doc = {"value": [{k: v for k, v in item.items() if fields is None or k in fields}
+                         for item in items[start:start + size]]}
+        if start + size < len(items):
             rest = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "$skiptoken")
-            doc["@odata.nextLink"] = f"{self.url}/v1.0{path}?$skiptoken={start + self.page_size}&{rest}"
+            doc["@odata.nextLink"] = f"{self.url}/v1.0{path}?$skiptoken={start + size}&{rest}"
         return doc
 
 
@@ -563,3 +574,106 @@ def test_catalog_refresh_live_writes_the_tenants_permissions_to_the_cache(live, 
     assert preview["id"] == PREVIEW_ID
     assert next(r for r in doc["application"] if r["value"] == "Sites.FullControl.All")["privilege"] == 4
     assert f"via {graph.url}/v1.0" in doc["source"]
+
+
+# the whole tenant at scale -----
+
+def _grow(graph, apps: int) -> None:
+    """Add `apps` generated registrations with service principals, admin and per-user grants and app roles: every
+    seventh without a service principal, some with grants they no longer request or for SharePoint."""
+    delegated = [n for n in CAT.names("delegated") if n.startswith(("Mail", "Files", "Sites", "Calendars", "User."))]
+    application = [n for n in CAT.names("application") if n.startswith(("Mail", "Files", "Sites", "User."))]
+    s = graph.state
+    for i in range(apps):
+        app_id, sp_id = f"00000000-0000-4000-8000-{i:012x}", f"11111111-0000-4000-8000-{i:012x}"
+        scopes = [delegated[(i + k) % len(delegated)] for k in range(1 + i % 4)]
+        roles = [application[(i * 3 + k) % len(application)] for k in range(i % 3)]
+        s["apps"][app_id] = {"id": f"22222222-0000-4000-8000-{i:012x}", "appId": app_id, "displayName": f"bot {i:04d}",
+                             "requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": [
+                                 *({"id": _id("delegated", n), "type": "Scope"} for n in scopes),
+                                 *({"id": _id("application", n), "type": "Role"} for n in roles)]}]}
+        if i % 7 == 6:
+            continue
+        s["sps"][sp_id] = {"id": sp_id, "appId": app_id, "displayName": f"bot {i:04d}",
+                           "appOwnerOrganizationId": TENANT}
+        stale = delegated[(i + 30) % len(delegated)] if i % 5 == 0 else ""
+        s["grants"].append({"id": f"ga{i}", "clientId": sp_id, "consentType": "AllPrincipals", "principalId": None,
+                            "resourceId": GRAPH_SP, "scope": " ".join([scopes[0], stale, "openid"]).strip()})
+        for user in (USER_A, USER_B)[: i % 3]:
+            s["grants"].append({"id": f"gu{i}{user[:4]}", "clientId": sp_id, "consentType": "Principal",
+                                "principalId": user, "resourceId": GRAPH_SP, "scope": " ".join(scopes[1:])})
+        if i % 4 == 0:
+            s["grants"].append({"id": f"gs{i}", "clientId": sp_id, "consentType": "AllPrincipals",
+                                "principalId": None, "resourceId": SHAREPOINT_SP, "scope": "AllSites.Read"})
+        granted = roles[:1] + ([application[(i + 20) % len(application)]] if i % 6 == 0 else [])
+        s["roles"][sp_id] = [{"id": f"r{i}{n}", "appRoleId": _id("application", n), "principalId": sp_id,
+                              "resourceId": GRAPH_SP} for n in granted]
+
+
+def test_whole_tenant_audit_equals_the_per_app_audit(live, graph, tmp_path):
+    _grow(graph, 60)
+    graph.page_size = 25
+    _manifest(tmp_path, f"registration:\n  client_id: {APP_ID}\n")
+    app_ids = sorted(graph.state["apps"])
+    for fmt in ("json", "text"):
+        bulk = live("audit", "--live", "--all-apps", "-f", fmt, tmp_path)
+        per_app = live("audit", "--live", *(a for i in app_ids for a in ("--app-id", i)), "-f", fmt, tmp_path)
+        assert bulk.code == per_app.code == 0, bulk.stderr + per_app.stderr
+        assert bulk.stdout == per_app.stdout
+    apps = {a["appId"]: a for a in json.loads(bulk.stdout if fmt == "json" else live(
+        "audit", "--live", "--all-apps", "-f", "json").stdout)["apps"]}
+    assert len(apps) == 62
+    assert any(a["grantsWithoutRequest"] for a in apps.values())  # the fixture exercises stale grants...
+    assert any(a["adminConsentNotGranted"] for a in apps.values())  # ...missing consent...
+    assert any(p["consent"] == ["consent by 2 user(s)"] for a in apps.values() for p in a["permissions"])
+
+
+def _bulk_requests(graph) -> list[str]:
+    return [unquote(path) for path, _ in graph.requests if path.startswith("/v1.0/")]
+
+
+def test_whole_tenant_audit_makes_requests_per_page_not_per_app(live, graph):
+    graph.page_size = 999
+    _grow(graph, 300)
+    run = live("audit", "--live", "--all-apps", "-f", "json")
+    assert run.code == 0, run.stderr
+    assert len(json.loads(run.stdout)["apps"]) == 302
+    paths = _bulk_requests(graph)
+    # the Graph service principal, then applications, service principals, grants and Graph's role assignments
+    assert len(paths) == 5, paths
+    for collection in ("/v1.0/applications?", "/v1.0/servicePrincipals?", "/v1.0/oauth2PermissionGrants?",
+                       f"/v1.0/servicePrincipals/{GRAPH_SP}/appRoleAssignedTo?"):
+        (path,) = [p for p in paths if p.startswith(collection)]
+        assert "$top=999" in path and "$select=" in path
+
+
+def test_whole_tenant_requests_grow_with_pages(live, graph):
+    graph.page_size = 50
+    _grow(graph, 300)
+    run = live("audit", "--live", "--all-apps", "-f", "json")
+    assert run.code == 0, run.stderr
+    s = graph.state
+    pages = lambda n: -(-n // 50)  # noqa: E731
+    roles = sum(1 for rows in s["roles"].values() for r in rows if r["resourceId"] == GRAPH_SP)
+    expected = 1 + pages(len(s["apps"])) + pages(len(s["sps"])) + pages(len(s["grants"])) + pages(roles)
+    assert len(_bulk_requests(graph)) == expected < len(s["apps"]) / 5  # the per-app reads made 3 per app
+
+
+def test_whole_tenant_reads_retry_throttling_and_report_denied_grants(live, graph):
+    graph.page_size = 999
+    graph.script["/v1.0/oauth2PermissionGrants"] = [{"status": 429, "headers": {"Retry-After": "0"}}]
+    run = live("audit", "--live", "--all-apps", "-f", "json")
+    assert run.code == 0, run.stderr
+    assert graph.count("/v1.0/oauth2PermissionGrants") == 2
+    graph.script["/v1.0/oauth2PermissionGrants"] = [
+        {"status": 403, "body": _error("Authorization_RequestDenied", "Insufficient privileges")}]
+    run = live("audit", "--live", "--all-apps")
+    assert run.code == 3 and "403" in run.stderr and "DelegatedPermissionGrant.Read.All" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_whole_tenant_page_that_is_no_collection_is_an_external_failure(live, graph):
+    graph.script["/v1.0/oauth2PermissionGrants"] = [{"body": {"value": {"not": "a list"}}}]
+    run = live("audit", "--live", "--all-apps")
+    assert run.code == 3 and "cannot read" in run.stderr and "delegated permission grants" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 2
