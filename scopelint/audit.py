@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scopelint.analysis import ExceptionStatus, Need
 from scopelint.catalog import Catalog, Permission
-from scopelint.compare import ExceptionStatus, Need, Result
-from scopelint.findings import GRANT_KINDS, SEVERITIES, Finding
+from scopelint.checks import GRANT_KINDS
+from scopelint.findings import SEVERITIES, Finding
 from scopelint.lattice import Lattice
-from scopelint.report import CheckReport
+from scopelint.results import Result, RunResult
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Audit:
     meta: dict
 
 
-def build_audit(report: CheckReport, catalog: Catalog, lattice: Lattice) -> Audit:
+def build_audit(report: RunResult, catalog: Catalog, lattice: Lattice) -> Audit:
     """Audit data for every result of a run."""
     projects = tuple(_project(r, catalog, lattice) for r in report.results)
     ranking = tuple(sorted(projects, key=_privilege_key))
@@ -104,7 +105,7 @@ def _privilege_key(p: ProjectAudit) -> tuple:
 
 def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit:
     m, reg = result.manifest, result.registration
-    held = set(reg.granted("delegated") | reg.granted("application")) if reg else set()
+    held = set(reg.requested_permissions("delegated") | reg.requested_permissions("application")) if reg else set()
     required = []
     for p in result.minimal:
         if reg is None:

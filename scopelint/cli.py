@@ -263,7 +263,7 @@ def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
 
 def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
     """Print the fix for one manifest; exit code 2 when its needs could not all be worked out."""
-    from scopelint.findings import NEEDS_REGISTRATION
+    from scopelint.checks import BY_KIND
     from scopelint.fixes import plan_fix
     from scopelint.manifest import LiveRegistration
     from scopelint.report import fix_formats
@@ -274,7 +274,7 @@ def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
     if not isinstance(source, LiveRegistration):
         reg = session.registration_for(manifest, registration, None, config)
     result = session.engine.check(manifest, reg)
-    errors = [f for f in result.findings if f.severity == "error" and f.kind not in NEEDS_REGISTRATION]
+    errors = [f for f in result.findings if f.severity == "error" and BY_KIND[f.kind].requires is None]
     for f in errors:
         click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}", err=True)
     plan = plan_fix(result, session.catalog, __version__,

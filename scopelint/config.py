@@ -12,8 +12,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from scopelint.checks import lookup
 from scopelint.errors import InputError
-from scopelint.findings import SEVERITIES, lookup
+from scopelint.findings import SEVERITIES
 from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, check_depth, load_yaml, read_text
 
 CONFIG_NAMES = (".scopelint.yaml", ".scopelint.yml")

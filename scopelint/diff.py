@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scopelint.catalog import Catalog, Permission
-from scopelint.compare import Result
 from scopelint.errors import InputError
 from scopelint.findings import Finding
 from scopelint.manifest import Manifest, parse_manifest
+from scopelint.results import Result
 from scopelint.yamlio import decode, parse_yaml
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scopelint.catalog import TYPES, load_catalog
-from scopelint.findings import lookup
+from scopelint.checks import lookup
 from scopelint.lattice import load_lattice
 from scopelint.rules import Requirement, Rule, load_builtin_rules
 

@@ -1,8 +1,10 @@
 """The remedy for one manifest: the minimal permission set, and what to add to and remove from the registration
 to get there (for `scopelint scopes --format manifest|az|terraform`).
 
-Permissions the registration holds for a reason the manifest records (an active `accept:` exception) and the
-sign-in scopes (openid, profile, email, offline_access) are kept.
+Safe by construction: a permission is removed only when the Analysis judged it (excess, redundant, broader, other
+type or wrong type). Permissions something with unknown needs may use (cannot-judge), permissions an activity the
+workflows use needs (even if the manifest does not declare it), those held for a reason the manifest records (an
+active `accept:` exception) and the sign-in scopes (openid, profile, email, offline_access) are kept.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
-from scopelint.compare import Result
-from scopelint.findings import GRANT_KINDS
+from scopelint.checks import GRANT_KINDS
+from scopelint.results import Result
+
+_KEPT = {"cannot-judge": "cannot judge: {unknown} may need it",
+         "project": "an activity the project's workflows use needs it"}
 
 
 @dataclass(frozen=True)
@@ -47,18 +52,22 @@ class FixPlan:
 def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None = None) -> FixPlan:
     """Work out the target set and the add/remove steps for a checked manifest."""
     reg = result.registration
-    held = set(reg.granted("delegated") | reg.granted("application")) if reg else set()
+    held = set(reg.requested_permissions("delegated") | reg.requested_permissions("application")) if reg else set()
     accepted = {(f.permission_type, f.permission): f for f in result.findings
                 if f.suppressed_by is not None and f.kind in GRANT_KINDS}
     why_remove = {(f.permission_type, f.permission): f.message for f in result.findings if f.kind in GRANT_KINDS}
     required = [_entry(p, catalog, tuple(result.used_by.get(p, ())), "required") for p in result.minimal]
     keep = []
+    verdicts = {s.grant: s.verdict for s in result.analysis.surplus}
+    unknown = ", ".join(repr(u) for u in result.analysis.unjudged)
     for p in sorted(held - set(result.minimal)):
         f = accepted.get((p.type, p.name))
         if f is not None:
             keep.append(_entry(p, catalog, why=f"accepted exception: {f.extra['exception'].reason}"))
         elif p.name.lower() in OIDC_SCOPES:
             keep.append(_entry(p, catalog, why="sign-in scope (OpenID Connect)"))
+        elif verdicts.get(p) in _KEPT:
+            keep.append(_entry(p, catalog, why=_KEPT[verdicts[p]].format(unknown=unknown)))
     target = tuple(sorted(required + keep, key=lambda e: e.permission))
     wanted = {e.permission for e in target}
     remove = tuple(_entry(p, catalog, why=why_remove.get((p.type, p.name), "not in the minimal set"))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from scopelint.analysis import stale_grants
 from scopelint.catalog import Permission
-from scopelint.compare import stale_grants
 from scopelint.errors import InputError
 from scopelint.graph import live_name
 from scopelint.manifest import LiveRegistration, Manifest, load_manifest
@@ -105,7 +105,7 @@ def _against_manifests(reg: Registration, manifests: list[Manifest],
     unused: set[Permission] | None = None
     missing_consent: set[Permission] = set()
     for manifest in manifests:
-        result = session.engine.check(manifest, reg)
+        result = session.evaluate(manifest, reg, config=session.config_for(manifest.path))
         excess = {Permission(f.permission_type, f.permission) for f in result.findings
                   if f.kind == "excess" and f.suppressed_by is None and f.permission and f.permission_type}
         unused = excess if unused is None else unused & excess

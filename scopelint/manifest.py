@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from scopelint.checks import lookup
 from scopelint.errors import InputError
-from scopelint.findings import lookup
 from scopelint.operations import parse_request
 from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, load_yaml
 

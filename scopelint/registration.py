@@ -46,6 +46,9 @@ class OtherResource(NamedTuple):
 
 
 class Registration(NamedTuple):
+    """An app registration: the Graph permissions it requests (and, from a snapshot or a live read, the consent the
+    tenant holds for them)."""
+
     path: str
     format: str
     requested: tuple[Grant, ...]
@@ -55,7 +58,8 @@ class Registration(NamedTuple):
     app_id: str | None = None
     display_name: str | None = None
 
-    def granted(self, ptype: str) -> set[Permission]:
+    def requested_permissions(self, ptype: str) -> set[Permission]:
+        """The permissions of one type the registration requests (consent aside)."""
         return {g.permission for g in self.requested if g.permission.type == ptype}
 
 

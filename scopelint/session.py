@@ -1,4 +1,5 @@
-"""One run over many manifests: find them, load each with its registration, check, collect a report.
+"""One run over many manifests: find them, load each with its registration and project, analyse and check each,
+collect the run's results.
 
 Knowledge (catalog, lattice, rules) is loaded once per run. Bad input in one manifest becomes an invalid-input
 finding for that file while the others are still checked.
@@ -14,15 +15,16 @@ from typing import TYPE_CHECKING
 
 from scopelint import __version__
 from scopelint.catalog import load_catalog
-from scopelint.compare import Engine, Result
+from scopelint.checks import evaluate
+from scopelint.compare import Engine
 from scopelint.config import DEFAULT as DEFAULT_CONFIG
 from scopelint.config import Config, ConfigFinder
 from scopelint.errors import InputError
-from scopelint.findings import Finding, make, with_severities
+from scopelint.findings import Finding, make
 from scopelint.lattice import load_lattice
 from scopelint.manifest import LiveRegistration, Manifest, load_manifest
 from scopelint.registration import Registration, load_registration
-from scopelint.report import CheckReport
+from scopelint.results import Result, RunResult
 from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 
 if TYPE_CHECKING:
@@ -128,44 +130,56 @@ class Session:
         }
 
     def check(self, manifest_paths: list[Path], registration_override: Path | LiveRegistration | None = None,
-              registration_loader=None, project_override: Path | None = None) -> CheckReport:
+              registration_loader=None, project_override: Path | None = None) -> RunResult:
+        """Every manifest analysed and checked; one that cannot be read becomes an invalid-input finding."""
         results: list[Result] = []
         findings: list[Finding] = []
         for path in manifest_paths:
             try:
-                config = self.config_for(path)
-                manifest = load_manifest(path, config.limits)
-                registration = self.registration_for(manifest, registration_override, registration_loader,
-                                                     config)
-                drift = self.project_drift(manifest, registration, project_override, config)
-                result = self.engine.check(manifest, registration, drift)
-                result.findings = with_severities(result.findings, config.severity)
+                result = self.result_for(path, registration_override, registration_loader, project_override)
             except InputError as exc:
                 findings.append(invalid_input(exc, str(path)))
                 continue
             results.append(result)
             findings.extend(result.findings)
-        return CheckReport(results, sorted(findings, key=Finding.sort_key), self.meta())
+        return RunResult(results, sorted(findings, key=Finding.sort_key), self.meta())
 
-    def project_drift(self, manifest: Manifest, registration: Registration | None,
-                      override: Path | None = None, config: Config = DEFAULT_CONFIG) -> list[Finding]:
-        """Manifest vs its UiPath project (`project:` key, or --project for every manifest); none without either."""
+    def result_for(self, path: Path | str, registration_override: Path | LiveRegistration | None = None,
+                   registration_loader=None, project_override: Path | None = None,
+                   manifest: Manifest | None = None) -> Result:
+        """One manifest (read from `path` unless given) with its registration and project, analysed and checked
+        with the configuration that applies to it. Bad input raises InputError."""
+        config = self.config_for(path)
+        manifest = manifest or load_manifest(path, config.limits)
+        registration = self.registration_for(manifest, registration_override, registration_loader, config)
+        project = self.project_for(manifest, project_override, config)
+        return self.evaluate(manifest, registration, project, config)
+
+    def evaluate(self, manifest: Manifest, registration: Registration | None = None, project: Project | None = None,
+                 config: Config = DEFAULT_CONFIG) -> Result:
+        """The Analysis of a manifest with the findings of every check, at the configured severities."""
+        return evaluate(self.engine.analyse(manifest, registration, project), config.severity)
+
+    def project_for(self, manifest: Manifest, override: Path | None = None,
+                    config: Config = DEFAULT_CONFIG) -> Project | None:
+        """The scanned UiPath project of a manifest (`project:` key, or --project for every manifest), scanned once
+        per run however many manifests name it; None without either."""
         folder = override if override is not None else manifest.project
         if folder is None:
-            return []
-        from scopelint.drift import compare, load_project  # lazy: only runs that compare with a project scan XAML
+            return None
+        from scopelint.drift import load_project  # lazy: only runs that compare with a project scan XAML
 
         line = None if override is not None else manifest.project_line
         key = (os.path.realpath(folder), config.limits)
-        if key not in self._projects:  # several manifests (or --project for all) often name one project: scan once
+        if key not in self._projects:
             self._projects[key] = load_project(Path(folder), self.rules, manifest.path, line, config.limits)
-        return compare(manifest, self._projects[key], registration, self.rules, self.catalog)
+        return self._projects[key]
 
     def config_for(self, manifest_path: str | Path) -> Config:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""
         return self.configs.for_manifest(manifest_path) if self.configs else DEFAULT_CONFIG
 
-    def audit(self, report: CheckReport) -> Audit:
+    def audit(self, report: RunResult) -> Audit:
         """The audit view of a checked run (evidence chains, privilege, exceptions) for the audit formats."""
         from scopelint.audit import build_audit
 

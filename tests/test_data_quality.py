@@ -10,8 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
+from scopelint.analysis import Need
 from scopelint.catalog import TYPES, Permission, load_catalog
-from scopelint.compare import Engine, Need
+from scopelint.compare import Engine
 from scopelint.lattice import load_lattice
 from scopelint.operations import load_operations
 from scopelint.rules import builtin_pack_files, load_builtin_rules

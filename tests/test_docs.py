@@ -6,8 +6,8 @@ import re
 
 from conftest import ROOT
 
+from scopelint.checks import CHECKS, markdown_table
 from scopelint.cli import main
-from scopelint.findings import CODES
 
 README = (ROOT / "README.md").read_text()
 
@@ -26,8 +26,14 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_every_finding_code_is_in_the_readme():
-    for code in CODES.values():
+    for code in CHECKS:
         assert code.id in README or code.kind in README, code.id
+
+
+def test_the_findings_table_is_the_check_registry():
+    table = README.split("## Findings", 1)[1].split("\n\n", 2)[1] + "\n"
+    assert table == markdown_table()
+    assert len(table.splitlines()) == len(CHECKS) + 2
 
 
 def test_every_command_is_in_the_readme():

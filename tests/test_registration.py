@@ -48,7 +48,8 @@ def test_az_ad_app_show_and_the_legacy_aad_graph_format_are_recognised(tmp_path)
                   "legacy.json")
     assert show.format.startswith("az ad app show")
     assert legacy.format == "Entra portal manifest (Azure AD Graph format)"
-    assert show.granted("delegated") == legacy.granted("delegated") == {Permission("delegated", "Mail.Send")}
+    assert show.requested_permissions("delegated") == legacy.requested_permissions("delegated") == {
+        Permission("delegated", "Mail.Send")}
 
 
 def test_teams_toolkit_names_case_and_placeholders(tmp_path):
@@ -56,8 +57,8 @@ def test_teams_toolkit_names_case_and_placeholders(tmp_path):
         {"resourceAppId": "Microsoft Graph", "resourceAccess": [
             {"id": " mail.send ", "type": "role"}, {"id": "User.Read", "type": "SCOPE"},
             {"id": "${{PERMISSION}}", "type": "Scope"}]}]})
-    assert reg.granted("application") == {Permission("application", "Mail.Send")}
-    assert reg.granted("delegated") == {Permission("delegated", "User.Read")}
+    assert reg.requested_permissions("application") == {Permission("application", "Mail.Send")}
+    assert reg.requested_permissions("delegated") == {Permission("delegated", "User.Read")}
     assert [(u.raw, u.reason) for u in reg.unresolved] == [("${{PERMISSION}}", "unresolved placeholder")]
 
 

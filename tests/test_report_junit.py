@@ -6,7 +6,7 @@ from __future__ import annotations
 from defusedxml import ElementTree
 from report_fixtures import HOSTILE, SEND_MAIL, write_project
 
-from scopelint.findings import CODES
+from scopelint.checks import CHECKS
 
 
 def junit(cli, *args):
@@ -26,7 +26,7 @@ def test_a_suite_per_manifest_and_a_case_per_check(cli, tmp_path):
     suites = root.findall("testsuite")
     assert [s.get("file") for s in suites] == [str(tmp_path / "a" / "scopelint.yaml"),
                                                str(tmp_path / "b" / "scopelint.yaml")]
-    checks = len(CODES) - 1  # every code but invalid-input
+    checks = len(CHECKS) - 1  # every code but invalid-input
     assert all(len(s.findall("testcase")) == checks for s in suites)
     assert root.get("tests") == str(2 * checks) and root.get("failures") == "1"
     failure = _case(suites[1], "SL101").find("failure")

@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLES
 from report_fixtures import SEND_MAIL, guid, write_project
 
-from scopelint.findings import CODES
+from scopelint.checks import CHECKS
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
@@ -26,10 +26,11 @@ def sarif(cli, *args, cwd=None) -> dict:
 
 @pytest.fixture
 def mixed(tmp_path) -> Path:
-    """A manifest with a missing permission (manifest entry), an excess one (registration entry), an unknown
-    activity and an accepted excess."""
+    """A manifest with a missing permission (manifest entry), an excess one (registration entry: an application
+    permission for delegated auth, which the unknown activity cannot need either), an unknown activity and an
+    accepted grant the unknown activity might need."""
     return write_project(tmp_path / "p", activities=("Send Mail", "Write Range", "Sned Mial"),
-                         grants=[*SEND_MAIL, ("Calendars.Read", "delegated"), ("Tasks.Read", "delegated")],
+                         grants=[*SEND_MAIL, ("Calendars.Read", "application"), ("Tasks.Read", "delegated")],
                          accept=[{"permission": "Tasks.Read", "reason": "planner pilot", "owner": "sec@example.org",
                                   "ticket": "SEC-7", "expires": "2099-12-31"}])
 
@@ -38,9 +39,9 @@ def test_output_is_valid_sarif_with_every_code_as_a_rule_with_help(cli, mixed):
     doc = sarif(cli, mixed)
     assert doc["version"] == "2.1.0"
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == sorted(c.id for c in CODES.values())
+    assert [r["id"] for r in rules] == sorted(c.id for c in CHECKS)
     for rule in rules:
-        code = next(c for c in CODES.values() if c.id == rule["id"])
+        code = next(c for c in CHECKS if c.id == rule["id"])
         assert rule["help"]["text"].startswith(code.help)
         assert rule["shortDescription"]["text"] == code.summary
     for result in doc["runs"][0]["results"]:
@@ -64,7 +65,7 @@ def test_results_point_at_the_manifest_entry_or_the_registration_entry(cli, mixe
     loc = excess["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"].endswith("/p/app.json")
     reg_line = (mixed.parent / "app.json").read_text().splitlines()[loc["region"]["startLine"] - 1]
-    assert guid("Calendars.Read") in reg_line
+    assert guid("Calendars.Read", "application") in reg_line
     assert excess["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == mixed.as_uri()
 
 

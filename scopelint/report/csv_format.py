@@ -9,17 +9,17 @@ from __future__ import annotations
 import csv
 import io
 
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 COLUMNS = ("record", "project", "manifest", "registration", "permission", "type", "id", "admin_consent",
            "privilege", "status", "activity", "line", "operations", "provenance", "source", "code", "severity",
            "message", "reason", "owner", "ticket", "expires")
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     audit = report.audit
     if audit is None:
-        raise ValueError("the CSV report needs the audit view (CheckReport.audit)")
+        raise ValueError("the CSV report needs the audit view (RunResult.audit)")
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

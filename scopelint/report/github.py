@@ -7,7 +7,7 @@ from an input file can end a command early or start a new one.
 from __future__ import annotations
 
 from scopelint.findings import Finding
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -20,7 +20,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     return "".join(annotation(f) + "\n" for f in report.findings if f.suppressed_by is None)
 
 

@@ -12,7 +12,7 @@ from html import escape
 
 from scopelint.audit import Audit, EvidenceLink, PermissionRow, ProjectAudit
 from scopelint.findings import Finding
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -68,10 +68,10 @@ footer { border-top: 1px solid #c8ced6; margin-top: 3rem; padding-bottom: 2rem; 
 """
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     audit = report.audit
     if audit is None:
-        raise ValueError("the HTML report needs the audit view (CheckReport.audit)")
+        raise ValueError("the HTML report needs the audit view (RunResult.audit)")
     return render_audit(audit)
 
 

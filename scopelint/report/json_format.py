@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from scopelint.findings import Finding
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 
 def finding_dict(f: Finding) -> dict:
@@ -37,7 +37,7 @@ def _exception(accept) -> dict | None:
             "expires": accept.expires.isoformat() if accept.expires else None}
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     manifests = []
     for r in report.results:
         manifests.append({

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from scopelint.findings import CODES, NEEDS_REGISTRATION, SEVERITIES, Finding
-from scopelint.report import CheckReport
+from scopelint.checks import BY_KIND, CHECKS
+from scopelint.findings import SEVERITIES, Finding
+from scopelint.results import RunResult
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CHECKS = sorted(CODES.values(), key=lambda c: c.id)
+_CHECKS = sorted(CHECKS, key=lambda c: c.id)
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     threshold = SEVERITIES.index(report.fail_level)
     root = ET.Element("testsuites", name="scopelint")
     by_manifest: dict[str, list[Finding]] = {}
@@ -34,7 +35,7 @@ def render(report: CheckReport) -> str:
             if code.kind == "invalid-input":
                 continue
             case = _case(suite, path, code)
-            if r.registration is None and code.kind in NEEDS_REGISTRATION:
+            if r.registration is None and code.requires in ("registration", "consent"):
                 ET.SubElement(case, "skipped", message="no app registration given")
                 continue
             hits = [f for f in mine if f.kind == code.kind]
@@ -49,8 +50,8 @@ def render(report: CheckReport) -> str:
         if path in described:
             continue
         suite = _suite(root, path, path)
-        case = _case(suite, path, CODES["invalid-input"])
-        error = ET.SubElement(case, "error", type=CODES["invalid-input"].id, message=_clean(items[0].message))
+        case = _case(suite, path, BY_KIND["invalid-input"])
+        error = ET.SubElement(case, "error", type=BY_KIND["invalid-input"].id, message=_clean(items[0].message))
         error.text = _clean("\n".join(_line(f) for f in items))
     _count(root)
     ET.indent(root)

@@ -11,7 +11,7 @@ import re
 
 from scopelint.audit import Audit, EvidenceLink, ProjectAudit
 from scopelint.findings import SEVERITIES, Finding
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()|~!#])")
 _URL = re.compile(r"^https?://[^\s<>\"'`|]+$")
@@ -31,13 +31,13 @@ def md_link(url: str | None) -> str:
     return f"<{url}>" if _URL.match(url) else md(url)
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     if report.audit is not None:
         return render_audit(report.audit)
     return render_summary(report)
 
 
-def render_summary(report: CheckReport) -> str:
+def render_summary(report: RunResult) -> str:
     active = [f for f in report.findings if f.suppressed_by is None]
     accepted = [f for f in report.findings if f.suppressed_by is not None]
     counts = {s: sum(1 for f in active if f.severity == s) for s in SEVERITIES}

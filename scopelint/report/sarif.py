@@ -12,17 +12,18 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from scopelint.findings import CODES, Finding
-from scopelint.report import CheckReport
+from scopelint.checks import CHECKS
+from scopelint.findings import Finding
+from scopelint.results import RunResult
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "scopelint/v1"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-_RULES = sorted(CODES.values(), key=lambda c: c.id)
+_RULES = sorted(CHECKS, key=lambda c: c.id)
 _INDEX = {c.kind: i for i, c in enumerate(_RULES)}
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     meta = report.meta
     catalog = meta.get("catalog") or {}
     run = {

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from scopelint.findings import Finding
-from scopelint.report import CheckReport
+from scopelint.results import RunResult
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
 
 
-def render(report: CheckReport) -> str:
+def render(report: RunResult) -> str:
     def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
         if not report.color:
             return text
@@ -73,7 +73,7 @@ def _where(f: Finding, manifest: str) -> str:
         return f"{f.file}:{line}"
 
 
-def _summary(report: CheckReport, style) -> str:
+def _summary(report: RunResult, style) -> str:
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in report.findings:
         if f.suppressed_by is None:

@@ -1,0 +1,173 @@
+"""The registry of checks: every finding code with its id, kind, default severity, help text, and the function
+that produces its findings from an Analysis.
+
+The table is plain data, cheap to import; a check family's module (`scopelint.checks.<family>`) loads only when
+one of its checks runs. A check's function is the family module's attribute named after its kind (`wrong-type` ->
+`wrong_type`) and takes the Analysis (the exceptions family also takes what became of each `accept:` entry).
+`evaluate` runs the checks, applies the configured severities and the `accept:` exceptions: the one place that
+turns facts into reported findings. SARIF rules, `scopelint explain SLxxx` and the README table read this table.
+"""
+
+from collections.abc import Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from scopelint.analysis import Analysis
+    from scopelint.results import Result
+
+# What a check needs to run at all: nothing, a registration, consent data, a scanned project, `accept:` entries.
+REQUIREMENTS = (None, "registration", "consent", "project", "accept")
+
+
+class Check(NamedTuple):
+    """One registered check. `requires` names the fact without which it cannot report anything."""
+
+    id: str
+    kind: str
+    severity: str
+    summary: str
+    help: str
+    family: str
+    requires: str | None = None
+
+    @property
+    def function(self) -> Any:
+        """The function producing this check's findings (its family module loads on first use)."""
+        return getattr(import_module(f"scopelint.checks.{self.family}"), self.kind.replace("-", "_"))
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("SL101", "missing", "error", "a required permission is not granted",
+          "An activity or Graph call needs a permission the app registration does not request. The robot will fail "
+          "with 403 Forbidden or a consent prompt at run time. Add the suggested permission (see `scopelint "
+          "scopes`).", "grants", "registration"),
+    Check("SL102", "excess", "warning", "a granted permission is not needed",
+          "The registration requests a permission no declared activity or Graph call needs (or one that another "
+          "granted permission of the minimal set already covers). Remove it to shrink what a leaked token can do, "
+          "or record why it is needed under `accept:` in the manifest.", "grants", "registration"),
+    Check("SL103", "broader", "warning", "a need is met through a broader permission than necessary",
+          "An activity works only because a broader permission is granted (e.g. Sites.ReadWrite.All where "
+          "Files.ReadWrite would do). Grant the narrower permission named in the finding and drop the broad one: "
+          "the suggestion is exactly what `scopelint scopes --format az` changes.", "grants", "registration"),
+    Check("SL104", "wrong-type", "error", "permission granted with the wrong type for the project's auth mode",
+          "Delegated runs (a signed-in user) need Scope permissions; app-only runs (client secret or certificate) "
+          "need Role (application) permissions. The registration has the right name with the wrong type.",
+          "grants", "registration"),
+    Check("SL105", "not-consented", "error", "requested and required, but no consent grant covers it",
+          "The registration asks for the permission but no admin or user consent has been granted in the tenant, "
+          "so the robot meets a consent prompt or a failure at run time. Grant admin consent.", "consent",
+          "consent"),
+    Check("SL106", "consented-not-requested", "warning", "a consent grant the registration no longer asks for",
+          "The tenant holds a consent grant for a permission that the registration does not request any more. "
+          "Revoke the stale grant.", "consent", "consent"),
+    Check("SL107", "unsupported-auth", "error", "the activity cannot run under the manifest's auth mode",
+          "Microsoft Graph offers no permission of this type for what the activity does (for example "
+          "findMeetingTimes has no application permission), so no registration can make it work app-only. Run it "
+          "with delegated auth or replace the activity.", "needs"),
+    Check("SL201", "unknown-activity", "error", "the manifest names an activity scopelint does not know",
+          "No rule pack has this activity. Check the spelling (full .NET class name, short class name or display "
+          "name), or add a rule pack for custom activities. Until then, grants it may need are reported as "
+          "cannot-judge (SL205), not as excess.", "needs"),
+    Check("SL202", "unknown-permission", "warning", "a permission that is not in the Microsoft Graph catalog",
+          "A GUID or name that the bundled Graph permission catalog does not know, an unresolved placeholder, or a "
+          "bad type. Check the registration; refresh the catalog with `scopelint catalog refresh` if Microsoft "
+          "added it.", "grants", "registration"),
+    Check("SL203", "unknown-operation", "warning", "a Graph call Microsoft's permission data does not list",
+          "The operation under `operations:` matches no path in Microsoft's permission data, so its permission "
+          "cannot be worked out. Check the method and path (v1.0 paths, {id} placeholders).", "needs"),
+    Check("SL204", "not-checked", "info", "permissions for another API than Microsoft Graph",
+          "scopelint checks Microsoft Graph permissions only; permissions for other resources are listed, not "
+          "judged.", "grants", "registration"),
+    Check("SL205", "cannot-judge", "info", "a grant an unknown activity or Graph call may need",
+          "The manifest (or its project) names an activity or Graph call whose permissions are unknown, so a "
+          "granted permission nothing known needs may still be needed by it: it is neither reported as excess "
+          "nor removed by `scopelint scopes`. Fix the unknown entry (SL201/SL203) to have it judged.", "grants",
+          "registration"),
+    Check("SL301", "undeclared-activity", "error", "the project uses an activity the manifest does not declare",
+          "A workflow uses a Microsoft 365 activity that is missing from the manifest, so its permissions are not "
+          "checked and `scopelint scopes` refuses to print a remedy. Run `scopelint scan --write` or add it to "
+          "`activities:`.", "project", "project"),
+    Check("SL302", "unused-activity", "warning", "the manifest declares an activity no workflow uses",
+          "The manifest lists an activity that no workflow of the project contains; the permissions it justifies "
+          "may be excess. Remove it from the manifest.", "project", "project"),
+    Check("SL303", "scope-not-granted", "error", "the workflow's scope asks for a permission the registration lacks",
+          "The Office 365 scope activity requests this permission at sign-in, but the registration does not "
+          "request it: sign-in fails or prompts for consent.", "project", "project"),
+    Check("SL304", "package-missing", "warning", "Microsoft 365 activities used without the package dependency",
+          "Workflows use UiPath.MicrosoftOffice365.Activities but project.json does not declare the package.",
+          "project", "project"),
+    Check("SL305", "package-unused", "info", "the Microsoft 365 package is declared but unused",
+          "project.json declares UiPath.MicrosoftOffice365.Activities but no workflow uses its activities.",
+          "project", "project"),
+    Check("SL306", "public-app", "warning", "the scope signs in through UiPath's public app",
+          "OAuthApplication=UiPath: consent is held by UiPath's multi-tenant app, not by your registration, so "
+          "checking the registration says nothing about what the robot can do.", "project", "project"),
+    Check("SL307", "auth-mismatch", "warning", "the manifest's auth differs from how the project's scopes sign in",
+          "The Office 365 scopes of the project use an AuthenticationType of the other kind (delegated: a "
+          "signed-in user; application: client secret or certificate), so the manifest is checked against the "
+          "wrong permission type. Set `auth:` to match the workflows.", "project", "project"),
+    Check("SL401", "expired-exception", "warning", "an accepted exception has expired",
+          "An `accept:` entry passed its `expires` date; the finding it suppressed is reported again. Review it and "
+          "extend the date or fix the registration.", "exceptions", "accept"),
+    Check("SL402", "stale-exception", "warning", "an accepted exception suppresses nothing",
+          "An `accept:` entry matches no finding any more. Remove it so exception lists do not rot.", "exceptions",
+          "accept"),
+    Check("SL901", "invalid-input", "error", "a file could not be read or is not valid",
+          "The file is malformed, unreadable, or does not follow its schema. The message names file and line.",
+          "inputs", "project"),
+)
+
+BY_KIND: dict[str, Check] = {c.kind: c for c in CHECKS}
+BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(c.family for c in CHECKS))
+# Findings about a permission the registration grants (the remedy keeps those an exception accepts).
+GRANT_KINDS = ("excess", "broader", "wrong-type", "cannot-judge")
+
+
+def lookup(code_or_kind: str) -> Check | None:
+    """A check by kind (any case) or id (SLxxx)."""
+    key = code_or_kind.strip()
+    return BY_KIND.get(key.lower()) or BY_ID.get(key.upper())
+
+
+def severity_of(check: Check, overrides: Mapping[str, str]) -> str:
+    """The configured severity of a check (keyed by kind or id), else its default; 'off' turns it off."""
+    return overrides.get(check.kind) or overrides.get(check.id) or check.severity
+
+
+def evaluate(analysis: "Analysis", overrides: Mapping[str, str] | None = None) -> "Result":
+    """Run every check that can run on the Analysis and is not off, with the configured severities, then apply
+    the manifest's `accept:` exceptions and review them. The only place that turns facts into findings."""
+    from scopelint.checks.exceptions import apply_accepts
+    from scopelint.results import Result
+
+    overrides = overrides or {}
+    present = analysis.present()
+    findings = []
+    for check in CHECKS:
+        severity = severity_of(check, overrides)
+        if severity == "off" or check.requires not in present or check.family == "exceptions":
+            continue
+        findings.extend(_with_severity(check.function(analysis), severity))
+    findings, statuses = apply_accepts(analysis, findings, overrides)
+    for check in CHECKS:
+        severity = severity_of(check, overrides)
+        if check.family == "exceptions" and severity != "off" and check.requires in present:
+            findings.extend(_with_severity(check.function(analysis, statuses), severity))
+    from scopelint.findings import Finding
+
+    return Result(analysis, sorted(findings, key=Finding.sort_key), statuses)
+
+
+def _with_severity(findings, severity: str) -> list:
+    from dataclasses import replace
+
+    return [f if f.severity == severity else replace(f, severity=severity) for f in findings]
+
+
+def markdown_table() -> str:
+    """The findings table of the README (`python -m scopelint.checks` prints it; a test keeps the README equal)."""
+    rows = ["| code | kind | default | meaning |", "|---|---|---|---|"]
+    rows += [f"| {c.id} | {c.kind} | {c.severity} | {c.summary} |" for c in sorted(CHECKS, key=lambda c: c.id)]
+    return "\n".join(rows) + "\n"

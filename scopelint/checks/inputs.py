@@ -1,0 +1,12 @@
+"""SL901: files that could not be read. The session reports unreadable manifests, registrations and configurations
+itself (there is no Analysis without them); this check reports the workflows of a project the scan could not read."""
+
+from scopelint.analysis import Analysis
+from scopelint.findings import Finding, make
+
+
+def invalid_input(a: Analysis) -> list[Finding]:
+    project = a.project
+    assert project is not None
+    return [make("invalid-input", d.message, d.file, line=d.line, manifest=a.manifest.path)
+            for d in project.diagnostics]

@@ -1,0 +1,105 @@
+"""Checks of a manifest against the UiPath project it describes (SL301-SL307): activities used but not declared
+and the reverse, scopes requesting what the registration lacks, the package dependency, UiPath's public app, and
+the sign-in mode. Disabled code (inside CommentOut) never makes an activity "undeclared", but it does count as a
+use, so declaring an activity that is only disabled for now is not "unused" either."""
+
+from pathlib import Path
+
+from scopelint.analysis import Analysis
+from scopelint.findings import Finding, make
+from scopelint.uipath import PACKAGES
+
+
+def undeclared_activity(a: Analysis) -> list[Finding]:
+    out = []
+    for uses in a.undeclared:
+        use = uses[0]
+        unknown = "" if use.rule else " (not in the rule book: add a rule pack for it)"
+        out.append(make("undeclared-activity",
+                        f"{use.canonical} is used here but not declared in the manifest{unknown}",
+                        use.file, line=use.line, activity=use.canonical, manifest=a.manifest.path,
+                        evidence=tuple(f"also used at {u.file}:{u.line}" for u in uses[1:6]),
+                        suggestion=f"add '- {use.canonical}' under activities: (or run scopelint scan --write)"))
+    return out
+
+
+def unused_activity(a: Analysis) -> list[Finding]:
+    project, m = a.project, a.manifest
+    assert project is not None
+    return [make("unused-activity", f"'{ref.ref}' ({rule.cls}) is declared, but no workflow of {project.name} uses it",
+                 m.path, line=ref.line, activity=ref.ref, manifest=m.path,
+                 suggestion="remove it from activities: (or run scopelint scan --write)")
+            for ref, rule in a.unused_declared]
+
+
+def scope_not_granted(a: Analysis) -> list[Finding]:
+    reg, m = a.registration, a.manifest
+    if reg is None:
+        return []
+    held = {p.name.lower() for p in a.held}
+    kind = "Scope" if m.auth == "delegated" else "Role"
+    out = []
+    for r in a.scope_requests:
+        if r.info is None or r.info.permission.name.lower() in held:
+            continue
+        name = r.info.permission.name
+        out.append(make("scope-not-granted",
+                        f"the Office 365 scope requests {name}, which the registration {Path(reg.path).name} does not "
+                        "grant", r.scope.file, line=r.value.line, permission=name, permission_type=m.auth,
+                        manifest=m.path, evidence=(f"AuthenticationScopes of the scope at {r.scope.file}:"
+                                                   f"{r.scope.line}",),
+                        suggestion=f"add {name} ({kind}) to the registration, or drop it from AuthenticationScopes"))
+    return out
+
+
+def _package_uses(a: Analysis):
+    project = a.project
+    assert project is not None
+    for package in PACKAGES:
+        prefix = package.lower() + "."
+        yield package, [u for u in project.activities if u.cls.lower().startswith(prefix)], project.package(package)
+
+
+def package_missing(a: Analysis) -> list[Finding]:
+    project = a.project
+    assert project is not None
+    if project.file is None:
+        return []
+    return [make("package-missing", f"workflows use {package} activities, but {Path(project.file).name} does not "
+                 "declare the package", project.file, line=None, manifest=a.manifest.path,
+                 evidence=tuple(f"{u.cls} at {u.file}:{u.line}" for u in uses[:3]),
+                 suggestion=f"add \"{package}\" to dependencies")
+            for package, uses, pkg in _package_uses(a) if uses and pkg is None]
+
+
+def package_unused(a: Analysis) -> list[Finding]:
+    project = a.project
+    assert project is not None
+    if project.file is None:
+        return []
+    return [make("package-unused", f"{package} {pkg.version} is declared, but no workflow uses its activities",
+                 project.file, line=pkg.line, manifest=a.manifest.path,
+                 suggestion="remove the dependency if no coded workflow needs it")
+            for package, uses, pkg in _package_uses(a) if pkg is not None and not uses]
+
+
+def public_app(a: Analysis) -> list[Finding]:
+    project = a.project
+    assert project is not None
+    return [make("public-app", "the Office 365 scope signs in through UiPath's public app (OAuthApplication=UiPath): "
+                 "your registration does not govern it", scope.file, line=scope.line, manifest=a.manifest.path,
+                 suggestion="set OAuthApplication to Custom and use your own app registration")
+            for scope in project.active_scopes if scope.oauth_application == "UiPath"]
+
+
+def auth_mismatch(a: Analysis) -> list[Finding]:
+    project, m = a.project, a.manifest
+    assert project is not None
+    if project.auth not in ("delegated", "application") or project.auth == m.auth:
+        return []
+    scope = next((s for s in project.active_scopes if s.auth == project.auth), None)
+    file, line = (scope.file, scope.line) if scope else (m.path, None)
+    return [make("auth-mismatch",
+                 f"the manifest says auth: {m.auth}, but the project's Office 365 scopes sign in as {project.auth} "
+                 f"({scope.authentication_type if scope else 'AuthenticationType'})",
+                 file, line=line, manifest=m.path, suggestion=f"set auth: {project.auth} in the manifest")]
