@@ -66,27 +66,45 @@ def _walk(folder: Path) -> Iterable[Path]:
 
 def manifests_affected_by(changed: Iterable[str], root: str = ".") -> list[Path]:
     """The manifests that changed files touch (for pre-commit): changed manifests, manifests whose registration
-    file changed, and every manifest below a changed configuration file. Unrelated files are ignored."""
-    import os
-
+    file changed, every manifest below a changed configuration file, and the manifests of a UiPath project whose
+    workflow (.xaml) or project.json changed (those that name it with `project:`, or lie in its folder).
+    Unrelated files are ignored."""
     from scopelint.config import CONFIG_NAMES
 
     files = {Path(os.path.abspath(c)) for c in changed}
     configs = [f.parent for f in files if f.name in (*CONFIG_NAMES, "pyproject.toml")]
+    projects = {folder for folder in map(_project_folder, files) if folder is not None}
     direct = [Path(c) for c in changed if Path(c).name in MANIFEST_NAMES and Path(c).is_file()]
     out = list(direct)
     for path in find_manifests([root]):
         full = Path(os.path.abspath(path))
-        if full in files or any(full.is_relative_to(folder) for folder in configs):
+        if full in files or any(full.is_relative_to(folder) for folder in configs) or full.parent in projects:
             out.append(path)
             continue
         try:
-            registration = load_manifest(path).registration
+            manifest = load_manifest(path)
         except InputError:
             continue
-        if isinstance(registration, Path) and Path(os.path.abspath(registration)) in files:
+        registration, project = manifest.registration, manifest.project
+        if (isinstance(registration, Path) and Path(os.path.abspath(registration)) in files) or \
+                (project is not None and Path(os.path.abspath(project)) in projects):
             out.append(path)
     return find_manifests(map(str, out))
+
+
+def _project_folder(changed: Path) -> Path | None:
+    """The UiPath project a changed file belongs to: project.json's folder, or for a workflow the nearest folder
+    above it holding project.json (the search stops at the repository root)."""
+    if changed.name == "project.json":
+        return changed.parent
+    if changed.suffix.lower() != ".xaml":
+        return None
+    for folder in changed.parents:
+        if (folder / "project.json").is_file():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
 
 
 class Session:
