@@ -1,7 +1,7 @@
 """Configuration: `.scopelint.yaml` or `[tool.scopelint]` in pyproject.toml, found by searching upward.
 
-It sets the severity per finding code, the fail level, extra rule packs, a default registration and input
-limits.
+It sets the severity per finding code, the fail level, extra rule packs, a default registration, manifests to
+exclude from folder searches and input limits.
 Validated against schemas/config.schema.json; unknown keys are errors that name file and line.
 """
 
@@ -18,7 +18,7 @@ from scopelint.findings import SEVERITIES
 from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, check_depth, load_yaml, read_text
 
 CONFIG_NAMES = (".scopelint.yaml", ".scopelint.yml")
-_TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registration", "limits"}
+_TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registration", "exclude", "limits"}
 _LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth", "max_xml_depth"}
 
 
@@ -31,6 +31,17 @@ class Config(NamedTuple):
     rules: tuple[Path, ...] = ()
     registration: Path | None = None
     limits: Limits = DEFAULT_LIMITS
+    exclude: tuple[str, ...] = ()
+
+    def excludes(self, manifest: str | Path) -> bool:
+        """Does an `exclude:` pattern match this manifest or a folder above it (below the configuration's folder)?"""
+        if not self.exclude or self.path is None:
+            return False
+        try:
+            relative = Path(os.path.abspath(manifest)).relative_to(Path(os.path.abspath(self.path)).parent)
+        except ValueError:
+            return False
+        return excluded(relative.as_posix(), self.exclude)
 
 
 DEFAULT = Config()
@@ -82,7 +93,26 @@ def load_config(path: str | Path) -> Config:
         rules=rules,
         registration=registration,
         limits=DEFAULT_LIMITS._replace(**dict(doc.get("limits") or {})),
+        exclude=tuple(doc.get("exclude") or ()),
     )
+
+
+def excluded(relative: str, patterns: Iterable[str]) -> bool:
+    """gitignore-like matching of a /-separated relative path: a pattern matches the path or one of the folders
+    above it; a pattern without / (a trailing one aside) matches a single name at any depth."""
+    from fnmatch import fnmatchcase
+
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for raw in patterns:
+        pattern = raw.strip().removeprefix("./").rstrip("/")
+        if "/" in pattern:
+            pattern = pattern.removeprefix("/")
+            if any(fnmatchcase(p, pattern) or fnmatchcase(p, pattern.replace("**/", "")) for p in prefixes):
+                return True
+        elif any(fnmatchcase(name, pattern) for name in parts):
+            return True
+    return False
 
 
 class ConfigFinder:
@@ -165,6 +195,15 @@ def _validate(doc: LDict, name: str) -> None:
             if not path_string(item):
                 raise InputError(f"invalid configuration: 'rules/{i}' must be a non-empty path, got {item!r}",
                                  name, rules.item_lines[i] if isinstance(rules, LList) else doc.line_of("rules"))
+    if "exclude" in doc:
+        patterns = doc["exclude"]
+        if not isinstance(patterns, list):
+            fail("exclude", doc, "exclude", f"must be a list of glob patterns, got {patterns!r}")
+        for i, item in enumerate(patterns):
+            if not path_string(item):
+                line = patterns.item_lines[i] if isinstance(patterns, LList) else doc.line_of("exclude")
+                raise InputError(f"invalid configuration: 'exclude/{i}' must be a non-empty pattern, got {item!r}",
+                                 name, line)
     if "registration" in doc and not path_string(doc["registration"]):
         fail("registration", doc, "registration", f"must be a non-empty path, got {doc['registration']!r}")
     limits = doc.get("limits", LDict())

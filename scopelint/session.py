@@ -36,14 +36,16 @@ MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 
-def find_manifests(paths: Iterable[str]) -> list[Path]:
-    """Manifest files named directly, or every scopelint.yaml below a directory (sorted, hidden dirs skipped)."""
+def find_manifests(paths: Iterable[str], configs: ConfigFinder | None = None) -> list[Path]:
+    """Manifest files named directly, or every scopelint.yaml below a directory (sorted). A directory search skips
+    what git ignores (in a repository), hidden and tool folders, and what the configuration's `exclude:` names;
+    a manifest named directly is always taken."""
     found: list[Path] = []
+    finder = configs or ConfigFinder()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for candidate in sorted(_walk(p)):
-                found.append(candidate)
+            found.extend(m for m in sorted(_walk(p)) if not finder.for_manifest(m).excludes(m))
         else:
             found.append(p)
     seen, out = set(), []
@@ -55,13 +57,40 @@ def find_manifests(paths: Iterable[str]) -> list[Path]:
 
 
 def _walk(folder: Path) -> Iterable[Path]:
-    import os
-
+    tracked = _git_files(folder)
+    if tracked is not None:
+        yield from tracked
+        return
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
         for name in files:
             if name in MANIFEST_NAMES:
                 yield Path(root) / name
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """The manifests below `folder` that git does not ignore (tracked or not), when `folder` lies in a git work
+    tree; None outside one or without git, and the caller walks the folder instead."""
+    here = Path(os.path.abspath(folder))
+    if not any((d / ".git").exists() for d in (here, *here.parents)):
+        return None
+    import subprocess
+
+    pathspecs = [f":(glob)**/{name}" for name in MANIFEST_NAMES]
+    try:
+        proc = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
+                               "--exclude-standard", "--", *pathspecs], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    out = []
+    for name in filter(None, proc.stdout.split(b"\0")):
+        relative = Path(os.fsdecode(name))  # relative to `folder` (git's cwd)
+        if (folder / relative).is_file() and \
+                not any(part in _SKIP_DIRS or part.startswith(".") for part in relative.parts[:-1]):
+            out.append(folder / relative)
+    return out
 
 
 def manifests_affected_by(changed: Iterable[str], root: str = ".") -> list[Path]:
