@@ -78,8 +78,8 @@ def load_config(path: str | Path) -> Config:
         _check_keys(doc["limits"], _LIMIT_KEYS, "limits", name)
     _validate(doc, name)
     base = Path(name).parent
-    rules = tuple(base / p for p in doc.get("rules") or ())
-    registration = base / doc["registration"] if "registration" in doc else None
+    rules = tuple(base / p.replace("\\", "/") for p in doc.get("rules") or ())  # Windows separators work too
+    registration = base / doc["registration"].replace("\\", "/") if "registration" in doc else None
     named = [("rules", "rule pack file or folder", p) for p in rules]
     if registration is not None:
         named.append(("registration", "registration file", registration))

@@ -67,10 +67,57 @@ def load_registration(path: str | Path, catalog: Catalog, limits: Limits = DEFAU
     """Parse a registration file; malformed files raise InputError with file and line."""
     name = str(path)
     text = read_text(path, limits)
+    _not_text_output(text, name)
     return parse_registration(parse_json(text, name, limits), text, name, catalog)
 
 
+_EXPORT = "az ad app show --id APP_ID > app.json"
+
+
+def _not_text_output(text: str, name: str) -> None:
+    """`az ... -o tsv` or `-o table` output instead of JSON: say which option gives the export."""
+    head = text.lstrip("\ufeff \r\n")
+    if not head or head[0] in "{[":
+        return
+    first = head.splitlines()[0]
+    if "\t" in first:
+        raise InputError("this is tab-separated text ('az ... -o tsv' output), not JSON; export the registration "
+                         f"as JSON (az's default output): {_EXPORT}", name, 1)
+    lines = head.splitlines()
+    if len(lines) > 1 and lines[1].strip() and set(lines[1].strip()) <= {"-", " "}:
+        raise InputError("this is a text table ('az ... -o table' output), not JSON; export the registration "
+                         f"as JSON (az's default output): {_EXPORT}", name, 1)
+
+
+def _wrong_export(doc: Any, name: str) -> None:
+    """Exports people take for a registration: a service principal, a list of apps, consent grants. Each gets the
+    command that exports what scopelint reads."""
+    if isinstance(doc, dict) and ("servicePrincipalType" in doc or "servicePrincipalNames" in doc
+                                  or str(doc.get("@odata.type", "")).endswith("servicePrincipal")):
+        app = _app_id(doc)
+        raise InputError("this is a service principal ('az ad sp show'): it lists the permissions the app offers "
+                         "and holds, not those its registration requests; export the app registration: "
+                         f"az ad app show --id {app} > app.json (or scopelint fetch {app} for the consent too)", name)
+    if not isinstance(doc, list) or not doc or not all(isinstance(e, dict) for e in doc):
+        return
+    if all("requiredResourceAccess" in e for e in doc):
+        apps = [_app_id(e) for e in doc]
+        listed = ", ".join(apps[:3]) + (f" and {len(apps) - 3} more" if len(apps) > 3 else "")
+        raise InputError(f"this is a list of {len(doc)} app registration(s) ('az ad app list': {listed}); export "
+                         f"one: az ad app show --id {apps[0]} > app.json", name)
+    if all("consentType" in e or ("clientId" in e and "scope" in e) for e in doc):
+        raise InputError("these are consent grants ('az ad app permission list-grants'), not the permissions the "
+                         "registration requests; export those: az ad app permission list --id APP_ID > app.json "
+                         "(or scopelint fetch APP_ID for requests and consent together)", name)
+
+
+def _app_id(doc: dict) -> str:
+    app = doc.get("appId")
+    return app if isinstance(app, str) and _GUID.match(app) else "APP_ID"
+
+
 def parse_registration(doc: Any, text: str, name: str, catalog: Catalog) -> Registration:
+    _wrong_export(doc, name)
     locator = _Locator(text)
     if isinstance(doc, dict) and doc.get("scopelint-snapshot") is not None:
         from scopelint.snapshot import parse_snapshot

@@ -185,7 +185,7 @@ class Session:
             try:
                 result = self.result_for(path, registration_override, registration_loader, project_override)
             except InputError as exc:
-                findings.append(invalid_input(exc, str(path)))
+                findings.extend(invalid_input(e, str(path)) for e in getattr(exc, "errors", [exc]))
                 continue
             results.append(result)
             findings.extend(result.findings)
@@ -256,4 +256,5 @@ class Session:
 
 
 def invalid_input(exc: InputError, fallback: str) -> Finding:
-    return make("invalid-input", exc.message, exc.file or fallback, line=exc.line, manifest=exc.file or fallback)
+    return make("invalid-input", exc.message, exc.file or fallback, line=exc.line, column=exc.column,
+                manifest=exc.file or fallback)

@@ -7,7 +7,9 @@ and every failure is an InputError naming the file and line.
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import yaml
@@ -37,13 +39,18 @@ DEFAULT_LIMITS = Limits()
 
 
 class LDict(dict):
-    """A mapping that remembers its own line and the line of each key (1-based)."""
+    """A mapping that remembers its own line and column and those of each key (1-based)."""
 
     line: int = 0
+    column: int | None = None
     key_lines: dict[str, int]
+    key_columns: Mapping[str, int] = MappingProxyType({})  # YAML fills it; TOML tables have none
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
+
+    def column_of(self, key: str) -> int | None:
+        return self.key_columns.get(key, self.column if key not in self.key_lines else None)
 
 
 class LList(list):
@@ -132,7 +139,12 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else None) from None
+        tab = _indenting_tab(text, mark.line) if mark else None
+        if tab is not None:
+            raise InputError(f"YAML syntax error: a tab at column {tab} indents this line; YAML indents with spaces "
+                             "only", name, mark.line + 1, tab) from None
+        raise InputError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else None,
+                         mark.column + 1 if mark else None) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise InputError(f"YAML error: character {exc.character!r} is not allowed ({exc.reason})", name, line) from None
@@ -143,6 +155,19 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     if node is None:
         return None
     return _Builder(name, limits).build(node, 0)
+
+
+def _indenting_tab(text: str, line: int) -> int | None:
+    """The column (1-based) of the first tab in the indentation of `line` (0-based), or of the line before it
+    (PyYAML's mark can sit on the next token); None when neither is indented with a tab."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 0 <= number < len(lines):
+            raw = lines[number]
+            indent = raw[: len(raw) - len(raw.lstrip(" \t"))]
+            if "\t" in indent:
+                return indent.index("\t") + 1
+    return None
 
 
 def load_json(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -245,7 +270,9 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, depth: int) -> LDict:
         out = LDict()
         out.line = node.start_mark.line + 1
+        out.column = node.start_mark.column + 1
         out.key_lines = {}
+        out.key_columns = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -258,5 +285,6 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {out.key_lines[key]})", self.name, key_line
                 )
             out.key_lines[key] = key_line
+            out.key_columns[key] = key_node.start_mark.column + 1
             out[key] = self.build(value_node, depth + 1)
         return out
