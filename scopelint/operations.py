@@ -54,6 +54,11 @@ class OperationIndex:
             self._tries[key] = root
         return self._tries[key]
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every literal path segment of the index: names a logged request may hold verbatim (not identifiers)."""
+        return frozenset(seg for entries in self._entries.values() for entry in entries
+                         for seg in entry.partition(" ")[2].split("/") if seg and "{" not in seg)
+
     def match(self, ptype: PermissionType, request: str) -> OperationMatch | None:
         """Resolve 'METHOD /path' (a real URL or a documented path); None when Graph's data has no match."""
         method, path = parse_request(request)

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from scopelint.analysis import Analysis
     from scopelint.results import Result
 
-# What a check needs to run at all: nothing, a registration, consent data, a scanned project, `accept:` entries.
-REQUIREMENTS = (None, "registration", "consent", "project", "accept")
+# What a check needs to run at all: nothing, a registration, consent data, a scanned project, `accept:` entries,
+# observed usage (Graph activity logs or recordings: `usage`, `check --logs`).
+REQUIREMENTS = (None, "registration", "consent", "project", "accept", "usage")
 
 
 class Check(NamedTuple):
@@ -113,6 +114,28 @@ CHECKS: tuple[Check, ...] = (
     Check("SL402", "stale-exception", "warning", "an accepted exception suppresses nothing",
           "An `accept:` entry matches no finding any more. Remove it so exception lists do not rot.", "exceptions",
           "accept"),
+    Check("SL501", "unused-grant", "warning", "a granted permission no observed call needed",
+          "Microsoft Graph activity logs (or a recording) show no call in the window that needed this permission; "
+          "the finding names the window and how many calls were seen. Remove it, unless something that did not "
+          "run in the window (a yearly job) needs it; then record why under `accept:`.", "usage", "usage"),
+    Check("SL502", "used-undeclared", "warning", "observed calls nothing in the project declares",
+          "The app made Graph calls that no declared activity or operation explains: hidden Graph use (HTTP "
+          "Request, scripts), or another robot sharing the app registration. Declare them under `operations:` or "
+          "find out who makes them; the finding lists the top paths.", "usage", "usage"),
+    Check("SL503", "denied", "error", "Graph refused calls (403) a permission would have served",
+          "The logs show 403 Forbidden answers: a permission missing in production. The finding names the "
+          "least-privileged permission Microsoft documents for the call under the token's scheme.", "usage",
+          "usage"),
+    Check("SL504", "token-broader", "warning", "the token used a broader claim than its calls needed",
+          "Every call this permission served could have been served by a narrower one (Microsoft's "
+          "least-privileged permission for each call is in the evidence). Grant the narrower permission and drop "
+          "the broad one, unless a declared activity needs it.", "usage", "usage"),
+    Check("SL505", "never-exercised", "info", "a declared need no observed call exercised",
+          "`check --logs`: the manifest declares an activity or operation whose permissions no call in the log "
+          "window used. The activity may be dead, or it did not run in the window.", "usage", "usage"),
+    Check("SL506", "unmatched-call", "info", "observed calls Microsoft's permission data does not list",
+          "These calls match no path in Microsoft's permission data, so their permissions cannot be worked out; "
+          "they are counted and listed, never dropped.", "usage", "usage"),
     Check("SL901", "invalid-input", "error", "a file could not be read or is not valid",
           "The file is malformed, unreadable, or does not follow its schema. The message names file and line.",
           "inputs", "project"),

@@ -1,0 +1,84 @@
+"""`usage --workspace`: the real azure-monitor-query client against a local 127.0.0.1 server that answers like the
+Log Analytics query API (POST /v1/workspaces/{id}/query -> {"tables": [{"name", "columns", "rows"}]}). Nothing of
+the SDK is mocked."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+pytest.importorskip("azure.monitor.query", reason="--workspace needs the logs extra: pip install 'scopelint[logs]'")
+
+from conftest import EXAMPLES
+
+WORKSPACE = "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+APP = "8a7b6c5d-1234-4e5f-9a8b-0c1d2e3f4a5b"
+TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2FwaS5sb2dhbmFseXRpY3MuaW8ifQ.c2VjcmV0LWxvZ3MtY2FuYXJ5"
+SCOPES = "Mail.Read.Shared Mail.ReadWrite Mail.Send openid profile Sites.ReadWrite.All User.Read User.ReadWrite"
+COLUMNS = [("AppId", "string"), ("RequestMethod", "string"), ("Path", "string"), ("ResponseStatusCode", "int"),
+           ("Scopes", "string"), ("Roles", "string"), ("Calls", "long"), ("LastSeen", "datetime"),
+           ("FirstSeen", "datetime")]
+ROWS = [
+    [APP, "GET", "/users/{id}/mailfolders/inbox/messages", 200, SCOPES, "", 4210, "2026-11-29T10:00:00Z",
+     "2026-11-01T08:00:00Z"],
+    [APP, "POST", "/me/sendmail", 202, SCOPES, "", 1300, "2026-11-28T10:00:00Z", "2026-11-02T08:00:00Z"],
+    [APP, "GET", "/me", 200, SCOPES, "", 4210, "2026-11-29T10:00:00Z", "2026-11-01T08:00:00Z"],
+    [APP, "PATCH", "/me/drive/items/{id}/workbook/worksheets/{id}/range(address='a2:f40')", 200, SCOPES, "", 1300,
+     "2026-11-28T10:00:00Z", "2026-11-02T08:00:00Z"],
+    [APP, "GET", "/users/{id}/calendar/events", 403, SCOPES, "", 12, "2026-11-20T10:00:00Z",
+     "2026-11-19T08:00:00Z"],
+]
+
+
+class FakeLogAnalytics:
+    """The query API for one workspace; `status`/`body` override the answer; `requests` logs what was asked."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.status = 200
+        self.body: dict | None = None
+
+    def answer(self) -> dict:
+        return self.body or {"tables": [{"name": "PrimaryResult",
+                                         "columns": [{"name": n, "type": t} for n, t in COLUMNS],
+                                         "rows": ROWS}]}
+
+
+@pytest.fixture
+def logs_server():
+    fake = FakeLogAnalytics()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server API)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+            if self.path != f"/v1/workspaces/{WORKSPACE}/query":
+                self._send(404, {"error": {"code": "PathNotFoundError", "message": "no such workspace"}})
+                return
+            if fake.status != 200:
+                self._send(fake.status, fake.body or {})
+                return
+            self._send(200, fake.answer())
+
+        def _send(self, status: int, doc: dict) -> None:
+            data = json.dumps(doc).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield fake
+    server.shutdown()
+    server.server_close()
