@@ -19,6 +19,7 @@ from scopelint.rules import Rule
 if TYPE_CHECKING:
     from scopelint.compare import Engine
     from scopelint.uipath import ActivityUse, Project, ScopeUse, ScopeValue
+    from scopelint.usage.join import Observed
 
 Alternative = tuple[Permission, ...]
 
@@ -141,6 +142,7 @@ class Analysis(NamedTuple):
     unused_declared: tuple[tuple[ActivityRef, Rule], ...] = ()
     scope_requests: tuple[ScopeRequest, ...] = ()
     project_needs: tuple[Need, ...] = ()
+    observed: "Observed | None" = None
 
     @property
     def other_type(self) -> str:
@@ -174,6 +176,8 @@ class Analysis(NamedTuple):
             out.add("project")
         if self.manifest.accept:
             out.add("accept")
+        if self.observed is not None:
+            out.add("usage")
         return out
 
 

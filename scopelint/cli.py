@@ -121,9 +121,12 @@ def _session(manifests, rule_paths, config_file):
 @click.option("--app-id", help="With --live: check every manifest against this application (client) id.")
 @click.option("--project", "project", type=click.Path(file_okay=False),
               help="UiPath project folder to compare the manifests with (overrides their 'project:' key).")
+@click.option("--logs", "logs", multiple=True, type=_PATH,
+              help="Graph activity log export or recording (repeatable): adds observed-usage findings, and the "
+                   "declared needs no call exercised (see `scopelint usage`).")
 @_live_options
 def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, project, tenant,
-          token_env, graph_url, timeout, config_file, changed) -> None:
+          token_env, graph_url, timeout, config_file, changed, logs) -> None:
     """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
     from scopelint.session import find_manifests, manifests_affected_by
 
@@ -136,11 +139,113 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
     session = _session(manifests, rule_paths, config_file)
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
-    report = session.check(manifests, override, loader, Path(project) if project else None)
+    observed = _observed(session, logs, None, None, None, None, False) if logs else None
+    report = session.check(manifests, override, loader, Path(project) if project else None, observed)
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
     _emit(report, targets, session)
     sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=_PATH)
+@click.option("--logs", "logs", multiple=True, type=_PATH,
+              help="Log export or recording (repeatable): az monitor log-analytics query JSON, portal/Sentinel CSV, "
+                   "storage-account JSON lines, HAR, Dev Proxy mocks.")
+@click.option("--workspace", metavar="ID", help="Query this Log Analytics workspace live (needs the logs extra).")
+@click.option("--show-query", is_flag=True,
+              help="Print the KQL that summarises the logs on the server, and exit (run it in the portal, export "
+                   "CSV, pass it with --logs).")
+@click.option("--app-id", help="Only the calls of this application (client) id.")
+@click.option("--since", metavar="DATE", help="Only calls from DATE on: 2026-11-01, an ISO time, or a span (30d).")
+@click.option("--auth", type=click.Choice(["delegated", "application"]),
+              help="Permission type of calls logged without token claims (recordings); default: the manifest's.")
+@click.option("--show-users", is_flag=True, help="Show the user ids and IP addresses of the calls (personal data).")
+@click.option("--registration", "-r", type=_PATH, help="App registration file (overrides the manifests').")
+@click.option("--format", "-f", "formats", multiple=True, help="Output format (repeatable, pairs with --output).")
+@click.option("--output", "-o", "outputs", multiple=True, type=_PATH, help="Write a report to FILE.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
+@click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
+@click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
+@click.option("--config", "config_file", type=_PATH, help="Configuration file for every manifest.")
+@click.option("--logs-url", metavar="URL",
+              help="Log Analytics endpoint root (default: $SCOPELINT_LOGS_URL or https://api.loganalytics.io).")
+@click.option("--tenant", help="Tenant id or domain for DefaultAzureCredential (with --workspace).")
+@click.option("--token-env", metavar="VAR",
+              help="Take a Log Analytics bearer token from this environment variable (default: "
+                   "DefaultAzureCredential).")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=60.0, show_default=True,
+              help="Seconds to wait for the workspace's answer.")
+def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, registration, formats, outputs,
+          strict, fail_level, rule_paths, config_file, logs_url, tenant, token_env, timeout) -> None:
+    """Observed usage: which granted permissions went unused, which calls nothing declares, which were denied.
+
+    Reads Microsoft Graph activity logs (--logs FILE..., or --workspace ID live) and joins them with the
+    manifests under PATHS and their registrations; without PATHS, each app of the logs against its tokens."""
+    from scopelint.session import find_manifests
+    from scopelint.usage.kql import summary_query
+    from scopelint.usage.run import registration_app_ids, usage_report
+
+    bound, app = _usage_filters(since, app_id)
+    if not (logs or workspace or show_query):
+        raise click.UsageError("give --logs FILE (repeatable) or --workspace ID")
+    targets = _output_targets(formats, outputs)
+    manifests = find_manifests(paths) if paths else []
+    session = _session(manifests, rule_paths, config_file)
+    override = Path(registration) if registration else None
+    query = None
+    if workspace or show_query:
+        query = summary_query([app] if app else registration_app_ids(session, manifests, override), bound)
+    if show_query:
+        click.echo(query, nl=False)
+        return
+    remote = None
+    if workspace:
+        from scopelint.usage.live import workspace_options
+
+        remote = workspace_options(workspace, logs_url, tenant, token_env, timeout)
+        _announce([f"querying Log Analytics workspace {remote.workspace} live at {remote.url}"])
+    observed = _observed(session, logs, remote, query, bound, app, show_users, auth)
+    report = usage_report(session, manifests, override, observed)
+    input_errors = _input_errors(report)
+    report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
+    _emit(report, targets, session)
+    sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
+
+
+def _usage_filters(since, app_id):
+    from scopelint.graph import check_app_id
+    from scopelint.usage.tally import since_bound
+
+    try:
+        bound = since_bound(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    return bound, (check_app_id(app_id, "--app-id") if app_id else None)
+
+
+def _observed(session, logs, remote, query, since, app_id, show_users, auth=None):
+    """Count the calls of every log source once (a progress bar on a terminal) for the join with manifests."""
+    from scopelint.operations import load_operations
+    from scopelint.usage.readers import total_bytes
+    from scopelint.usage.run import ObservedUsage, count_calls, joiner
+
+    vocabulary = load_operations().vocabulary()
+    files = list(logs)
+    total = total_bytes(files)
+    if sys.stderr.isatty() and total > 0:
+        with click.progressbar(length=total, label="reading logs", file=sys.stderr) as bar:
+            def advance(done: int) -> None:
+                bar.update(done - bar.pos)
+
+            tally, sources = count_calls(files, remote, query, app_id, since, vocabulary, show_users, advance)
+    else:
+        tally, sources = count_calls(files, remote, query, app_id, since, vocabulary, show_users)
+    window = tally.window()
+    span = f", {window.first[:10]} to {window.last[:10]}" if window.first else ""
+    skipped = f" ({tally.filtered} left out by --app-id/--since)" if tally.filtered else ""
+    _announce([f"read {tally.rows} log row(s): {tally.calls} Graph call(s){span}{skipped}"])
+    return ObservedUsage(tally, sources, joiner(session.catalog, session.engine.lattice), auth, show_users)
 
 
 def _input_errors(report) -> list:

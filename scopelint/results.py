@@ -13,6 +13,7 @@ from scopelint.registration import Registration
 
 if TYPE_CHECKING:
     from scopelint.audit import Audit
+    from scopelint.usage.join import Usage
 
 
 class Result(NamedTuple):
@@ -63,3 +64,4 @@ class RunResult:
     color: bool = False
     fail_level: str = "error"
     audit: "Audit | None" = None
+    usage: list["Usage"] = field(default_factory=list)  # observed usage (`usage`, `check --logs`): per manifest or app

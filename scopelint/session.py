@@ -28,6 +28,9 @@ from scopelint.results import Result, RunResult
 from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from scopelint.usage.run import ObservedUsage
     from scopelint.audit import Audit
     from scopelint.uipath import Project
     from scopelint.yamlio import Limits
@@ -177,35 +180,45 @@ class Session:
         }
 
     def check(self, manifest_paths: list[Path], registration_override: Path | LiveRegistration | None = None,
-              registration_loader=None, project_override: Path | None = None) -> RunResult:
-        """Every manifest analysed and checked; one that cannot be read becomes an invalid-input finding."""
+              registration_loader=None, project_override: Path | None = None,
+              observed: ObservedUsage | None = None) -> RunResult:
+        """Every manifest analysed and checked; one that cannot be read becomes an invalid-input finding.
+        `observed` (check --logs) joins each manifest with the calls its app made."""
         results: list[Result] = []
         findings: list[Finding] = []
         for path in manifest_paths:
             try:
-                result = self.result_for(path, registration_override, registration_loader, project_override)
+                result = self.result_for(path, registration_override, registration_loader, project_override,
+                                         observed=observed)
             except InputError as exc:
                 findings.extend(invalid_input(e, str(path)) for e in getattr(exc, "errors", [exc]))
                 continue
             results.append(result)
             findings.extend(result.findings)
-        return RunResult(results, sorted(findings, key=Finding.sort_key), self.meta())
+        run = RunResult(results, sorted(findings, key=Finding.sort_key), self.meta())
+        run.usage = [r.analysis.observed.usage for r in results if r.analysis.observed is not None]
+        return run
 
     def result_for(self, path: Path | str, registration_override: Path | LiveRegistration | None = None,
                    registration_loader=None, project_override: Path | None = None,
-                   manifest: Manifest | None = None) -> Result:
+                   manifest: Manifest | None = None, observed: ObservedUsage | None = None,
+                   severities: Mapping[str, str] | None = None) -> Result:
         """One manifest (read from `path` unless given) with its registration and project, analysed and checked
-        with the configuration that applies to it. Bad input raises InputError."""
+        with the configuration that applies to it (`severities` over it). Bad input raises InputError."""
         config = self.config_for(path)
         manifest = manifest or load_manifest(path, config.limits)
         registration = self.registration_for(manifest, registration_override, registration_loader, config)
         project = self.project_for(manifest, project_override, config)
-        return self.evaluate(manifest, registration, project, config)
+        return self.evaluate(manifest, registration, project, config, observed, severities)
 
     def evaluate(self, manifest: Manifest, registration: Registration | None = None, project: Project | None = None,
-                 config: Config = DEFAULT_CONFIG) -> Result:
+                 config: Config = DEFAULT_CONFIG, observed: ObservedUsage | None = None,
+                 severities: Mapping[str, str] | None = None) -> Result:
         """The Analysis of a manifest with the findings of every check, at the configured severities."""
-        return evaluate(self.engine.analyse(manifest, registration, project), config.severity)
+        analysis = self.engine.analyse(manifest, registration, project)
+        if observed is not None:
+            analysis = analysis._replace(observed=observed.observe(analysis))
+        return evaluate(analysis, {**config.severity, **(severities or {})})
 
     def project_for(self, manifest: Manifest, override: Path | None = None,
                     config: Config = DEFAULT_CONFIG) -> Project | None:

@@ -52,7 +52,7 @@ def logs_server():
     fake = FakeLogAnalytics()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server API)
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
@@ -82,3 +82,61 @@ def logs_server():
     yield fake
     server.shutdown()
     server.server_close()
+
+
+def test_workspace_query_runs_the_summary_kql_and_joins_it_with_the_manifest(logs_server, cli_proc):
+    run = cli_proc("usage", "--workspace", WORKSPACE, "--logs-url", logs_server.url, "--token-env", "LA_TOKEN",
+                   "--since", "2026-11-01", "-f", "json", EXAMPLES / "invoice-bot" / "scopelint.yaml",
+                   env={"LA_TOKEN": TOKEN})
+    assert run.code == 1, run.stderr  # the denied calendar reads are errors
+    (request,) = logs_server.requests
+    assert request["auth"] == f"Bearer {TOKEN}"
+    query = request["body"]["query"]
+    assert query.startswith("MicrosoftGraphActivityLogs\n| where TimeGenerated >= datetime(2026-11-01)")
+    assert f'AppId =~ "{APP}"' in query and "summarize Calls = count()" in query
+    doc = json.loads(run.stdout)
+    kinds = sorted({f["kind"] for f in doc["findings"]})
+    assert kinds == ["denied", "token-broader", "unused-grant"]
+    (usage,) = doc["usage"]
+    assert usage["calls"] == 4210 + 1300 + 4210 + 1300 + 12
+    assert usage["window"] == {"first": "2026-11-01T08:00:00", "last": "2026-11-29T10:00:00", "days": 29}
+    assert usage["sources"] == [f"workspace:{WORKSPACE}"]
+    assert TOKEN not in run.stdout + run.stderr
+
+
+def test_show_query_prints_the_kql_without_any_request(logs_server, cli_proc):
+    run = cli_proc("usage", "--show-query", "--app-id", APP, "--workspace", WORKSPACE, "--logs-url", logs_server.url)
+    assert run.code == 0
+    assert run.stdout.startswith("MicrosoftGraphActivityLogs\n| where TimeGenerated >= ago(30d)\n")
+    assert "by AppId, RequestMethod, Path, ResponseStatusCode, Scopes, Roles" in run.stdout
+    assert logs_server.requests == []
+
+
+@pytest.mark.parametrize(("status", "body", "expected"), [
+    (403, {"error": {"code": "InsufficientAccessError", "message": "The provided credentials have insufficient "
+                     f"access to perform the requested operation {TOKEN}"}}, "Log Analytics answered 403"),
+    (400, {"error": {"code": "BadArgumentError", "message": "Failed to resolve table 'MicrosoftGraphActivityLogs'"}},
+     "Log Analytics answered 400"),
+])
+def test_workspace_failures_are_one_line_exit_3_without_the_token(logs_server, cli_proc, status, body, expected):
+    logs_server.status = status
+    logs_server.body = body
+    run = cli_proc("usage", "--workspace", WORKSPACE, "--logs-url", logs_server.url, "--token-env", "LA_TOKEN",
+                   env={"LA_TOKEN": TOKEN})
+    assert run.code == 3
+    assert expected in run.stderr and len(run.stderr.strip().splitlines()) == 2  # the 'querying' note, the error
+    assert TOKEN not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_unreachable_workspace_is_an_external_failure(cli_proc):
+    run = cli_proc("usage", "--workspace", WORKSPACE, "--logs-url", "http://127.0.0.1:9", "--token-env", "LA_TOKEN",
+                   "--timeout", "2", env={"LA_TOKEN": TOKEN})
+    assert run.code == 3 and "cannot reach Log Analytics" in run.stderr
+
+
+def test_workspace_must_be_a_guid_and_plain_http_only_on_loopback(cli_proc):
+    bad = cli_proc("usage", "--workspace", "contoso-logs", "--token-env", "LA_TOKEN", env={"LA_TOKEN": TOKEN})
+    assert bad.code == 2 and "workspace id (a GUID)" in bad.stderr
+    http = cli_proc("usage", "--workspace", WORKSPACE, "--logs-url", "http://logs.example", "--token-env", "LA_TOKEN",
+                    env={"LA_TOKEN": TOKEN})
+    assert http.code == 2 and "https" in http.stderr

@@ -19,7 +19,8 @@ VOCAB = load_operations().vocabulary()
 
 @pytest.mark.parametrize(("method", "uri", "expected"), [
     ("get", "https://graph.microsoft.com/v1.0/me/messages?$top=5#x", ("GET", "/me/messages")),
-    ("GET", "/beta/users/ap@contoso.example/mailFolders/inbox/messages", ("GET", "/users/{id}/mailfolders/inbox/messages")),
+    ("GET", "/beta/users/ap@contoso.example/mailFolders/inbox/messages",
+     ("GET", "/users/{id}/mailfolders/inbox/messages")),
     ("GET", "https://graph.microsoft.com/v1.0/users/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", ("GET", "/users/{id}")),
     ("GET", "/v1.0/users/ap%40contoso.example/messages", ("GET", "/users/{id}/messages")),
     ("PATCH", "/v1.0/me/messages/AAMkAGI2TG93AAA1x=", ("PATCH", "/me/messages/{id}")),
@@ -139,7 +140,7 @@ def test_summary_query_export_counts_rows_by_their_count_column(tmp_path):
 
 def test_app_and_since_filters_count_what_they_leave_out(tmp_path):
     path = tmp_path / "az.json"
-    rows = _az_rows(3) + [{**_az_rows(1)[0], "AppId": "2c9a1f7e-5b3d-4e6a-8f0c-1d2e3f4a5b6c"}]
+    rows = [*_az_rows(3), {**_az_rows(1)[0], "AppId": "2c9a1f7e-5b3d-4e6a-8f0c-1d2e3f4a5b6c"}]
     path.write_text(json.dumps(rows))
     tally = Tally(app_id=APP, since=since_bound("2026-11-02"))
     tally.add(read_calls(str(path)))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from scopelint.findings import Finding
 from scopelint.results import RunResult
+
+if TYPE_CHECKING:
+    from scopelint.usage.join import Usage
 
 
 def finding_dict(f: Finding) -> dict:
@@ -58,4 +62,30 @@ def render(report: RunResult) -> str:
         "findings": [finding_dict(f) for f in report.findings],
         "summary": counts,
     }
+    if report.usage:
+        doc["usage"] = [usage_dict(u) for u in report.usage]
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def usage_dict(u: Usage) -> dict:
+    """Observed usage of one app: window, counts, per operation what served it, unmatched paths."""
+    doc = {
+        "sources": list(u.sources),
+        "apps": list(u.app_ids),
+        "window": {"first": u.window.first or None, "last": u.window.last or None, "days": u.window.days},
+        "rows": u.rows,
+        "calls": u.calls,
+        "left_out": u.filtered,
+        "batch_envelopes": u.batches,
+        "operations": [{
+            "operation": op.key, "type": op.scheme, "calls": op.calls, "succeeded": op.ok, "denied": op.denied,
+            "least_privileged": op.least.name if op.least else None,
+            "served_by": {p.name: n for p, n in op.served_by},
+            "paths": {p: n for p, n in op.paths},
+        } for op in u.operations],
+        "unmatched": {p: n for p, n in u.unmatched},
+    }
+    if u.people_counted:
+        doc["users"] = list(u.users)
+        doc["ip_addresses"] = list(u.ips)
+    return doc

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from scopelint.audit import Audit, EvidenceLink, ProjectAudit
 from scopelint.findings import SEVERITIES, Finding
 from scopelint.results import RunResult
+
+if TYPE_CHECKING:
+    from scopelint.usage.join import Usage
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()|~!#])")
 _URL = re.compile(r"^https?://[^\s<>\"'`|]+$")
@@ -65,8 +69,26 @@ def render_summary(report: RunResult) -> str:
                 "| finding | where | reason | owner | ticket | expires |", "|---|---|---|---|---|---|"]
         out += [_accepted_row(f) for f in accepted]
         out += ["", "</details>", ""]
+    for u in report.usage:
+        out += _usage(u)
     out.append(_footer(report.meta))
     return "\n".join(out) + "\n"
+
+
+def _usage(u: Usage) -> list[str]:
+    w = u.window
+    span = f"{md(w.first[:10])} to {md(w.last[:10])}" if w.first else "no times logged"
+    out = [f"### Observed usage of app {md(', '.join(u.app_ids) or '(not logged)')}", "",
+           f"{u.calls} call(s), {span}, from {md(', '.join(u.sources))}.", "",
+           "| calls | operation | type | least privileged | served by | denied |", "|---:|---|---|---|---|---:|"]
+    for op in u.operations:
+        served = ", ".join(f"{md(p.name)} ×{n}" for p, n in op.served_by) or "—"
+        out.append(f"| {op.calls} | {md(op.key)} | {op.scheme} | {md(op.least.name) if op.least else '—'} | "
+                   f"{served} | {op.denied} |")
+    out += [f"| {n} | {md(path)} | — | matches nothing in Microsoft's permission data | — | — |"
+            for path, n in u.unmatched]
+    out.append("")
+    return out
 
 
 def _where(f: Finding) -> str:

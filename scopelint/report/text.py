@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scopelint.findings import Finding
 from scopelint.results import RunResult
+
+if TYPE_CHECKING:
+    from scopelint.usage.join import Usage
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
@@ -39,8 +43,32 @@ def render(report: RunResult) -> str:
             lines.append(style(path, bold=True))
             lines.extend(_finding_lines(items, path, style))
             lines.append("")
+    for usage in report.usage:
+        lines.extend(_usage_lines(usage, style))
     lines.append(_summary(report, style))
     return "\n".join(lines) + "\n"
+
+
+def _usage_lines(u: Usage, style) -> list[str]:
+    """The observed usage of one app: window and counts, each operation with what served it, unmatched paths."""
+    apps = ", ".join(u.app_ids) or "(no app id logged)"
+    w = u.window
+    span = f"{w.first[:10]} to {w.last[:10]} ({w.days} day(s))" if w.first and w.days else "no times logged"
+    out = [style(f"observed usage of app {apps}", bold=True) + f"  ({', '.join(u.sources)})",
+           f"  {u.calls} call(s), {span}; {len(u.operations)} operation(s), {u.unmatched_calls} unmatched call(s)"
+           + (f", {u.batches} $batch envelope(s)" if u.batches else "")]
+    for op in u.operations:
+        served = ", ".join(f"{p.name} ×{n}" for p, n in op.served_by) or "-"
+        denied = f", {op.denied} denied" if op.denied else ""
+        least = op.least.name if op.least else "?"
+        out.append(f"  {op.calls:>8}  {op.key}  [{op.scheme}; least {least}; served by {served}{denied}]")
+    for path, n in u.unmatched:
+        out.append(f"  {n:>8}  {path}  [matches nothing in Microsoft's permission data]")
+    if u.people_counted:
+        out.append(f"  users: {', '.join(u.users) or '-'}")
+        out.append(f"  IP addresses: {', '.join(u.ips) or '-'}")
+    out.append("")
+    return out
 
 
 def _finding_lines(findings: list[Finding], manifest: str, style) -> list[str]:

@@ -93,20 +93,34 @@ class Joiner:
                 self._matches[cache] = ()
             else:
                 least = [self._perm(scheme, n) for n in found.least]
-                accepted = tuple(sorted({self._perm(scheme, n) for n in (*found.least, *found.accepted)}))
+                accepted = {self._perm(scheme, n) for n in (*found.least, *found.accepted)}
+                if scheme == "delegated" and path.startswith("/users/{id}/"):
+                    shared = {s for p in accepted if (s := self._shared(p)) is not None}
+                    if shared:
+                        least = sorted(shared)
+                        accepted |= shared
                 best = min(least, key=self.lattice.rank) if least else None
-                self._matches[cache] = (found.key, best, accepted)
+                self._matches[cache] = (found.key, best, tuple(sorted(accepted)))
         return self._matches[cache]
+
+    def _shared(self, perm: Permission) -> Permission | None:
+        """A delegated call under /users/{id} reaches another user's data (a shared mailbox, calendar): Microsoft
+        documents the `.Shared` variants for that ("mail a user can access, including shared mail",
+        https://learn.microsoft.com/graph/permissions-reference#mailreadshared)."""
+        if perm.name.endswith((".Shared", ".All")):
+            return None
+        return self.catalog.permission("delegated", perm.name + ".Shared")
 
     def serving(self, claims: Iterable[Permission], accepted: tuple[Permission, ...],
                 prefer: frozenset[Permission] = frozenset()) -> Permission | None:
-        """The claim that served a call: one the project declares when it fits (a shared-mailbox read is the
-        declared Mail.Read.Shared, not the broader-looking ReadWrite beside it), else the least privileged claim
-        that covers one of the permissions the call accepts."""
+        """The claim that served a call: one the project declares when it fits, a `.Shared` one for another
+        user's data (a shared-mailbox read is Mail.Read.Shared, not the Mail.ReadWrite beside it), else the least
+        privileged claim that covers one of the permissions the call accepts."""
         fits = [c for c in claims if any(self.lattice.covers(c, a) for a in accepted)]
         if not fits:
             return None
-        return min(fits, key=lambda c: (c not in prefer, self.lattice.rank(c)))
+        shared = {a for a in accepted if a.name.endswith(".Shared")}
+        return min(fits, key=lambda c: (c not in prefer, c not in shared, self.lattice.rank(c)))
 
     def usage(self, tally: Tally, sources: Iterable[str], default_scheme: str,
               apps: Iterable[str] | None = None, show_users: bool = False,
@@ -161,7 +175,8 @@ class Joiner:
         manifest = result.manifest.path if result is not None else where
         needed = set(result.minimal) if result is not None else set()
         out: list[Finding] = []
-        out.extend(self._unused(usage, where, manifest, needed, registration))
+        if usage.calls:  # no call at all says nothing about any permission
+            out.extend(self._unused(usage, where, manifest, needed, registration))
         if result is not None:
             out.extend(self._undeclared(usage, result))
         out.extend(self._denied(usage, manifest))

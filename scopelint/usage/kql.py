@@ -9,16 +9,18 @@ TABLE = "MicrosoftGraphActivityLogs"
 _ID = (r"^[{(]?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}[)}]?$")
 
 
-def summary_query(app_id: str | None = None, since: str | None = None, days: int = 30) -> str:
+def summary_query(app_ids: list[str] | tuple[str, ...] = (), since: str | None = None, days: int = 30) -> str:
     """KQL counting calls by app, method, normalised path, status and token claims; `since` is an ISO bound
-    (else the last `days` days). The app id is validated by the caller (a GUID): nothing else is interpolated."""
+    (else the last `days` days). App ids are validated by the caller (GUIDs): nothing else is interpolated."""
     when = f"datetime({since})" if since else f"ago({days}d)"
     lines = [
         TABLE,
         f"| where TimeGenerated >= {when}",
     ]
-    if app_id:
-        lines.append(f'| where AppId =~ "{app_id}"')
+    if len(app_ids) == 1:
+        lines.append(f'| where AppId =~ "{app_ids[0]}"')
+    elif app_ids:
+        lines.append(f"| where AppId in~ ({', '.join(f'{chr(34)}{a}{chr(34)}' for a in sorted(app_ids))})")
     lines += [
         '| extend Path = tostring(split(tostring(split(RequestUri, "?")[0]), "#")[0])',
         '| extend Path = replace_regex(Path, @"^[A-Za-z]+://[^/]+", "")',
