@@ -122,11 +122,10 @@ def _rows(path: str, items: Iterator[tuple[Any, int]]) -> Iterator[Call]:
         if source.keys() != known:
             spelling = {f: k for k in source if (f := _canonical(k))}
             known = frozenset(source.keys())
-        if props is not None and "time" not in spelling and "time" in row:
-            source = {**source, "time": row["time"]}
-            spelling = {**spelling, "time": "time"}
-            known = frozenset()
-        yield _call(path, line, {f: source.get(k) for f, k in spelling.items()})
+        values = {f: source.get(k) for f, k in spelling.items()}
+        if source is props and "time" not in values:
+            values["time"] = row.get("time")  # storage exports keep the time beside `properties`
+        yield _call(path, line, values)
 
 
 def _json_lines(path: str, text: io.TextIOWrapper, raw: Any, progress: Progress | None) -> Iterator[Call]:
