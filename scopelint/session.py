@@ -30,9 +30,9 @@ from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from scopelint.usage.run import ObservedUsage
     from scopelint.audit import Audit
     from scopelint.uipath import Project
+    from scopelint.usage.run import ObservedUsage
     from scopelint.yamlio import Limits
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")

@@ -7,19 +7,24 @@ does not declare, denied calls, claims broader than their calls needed, declared
 Graph's data does not list. Never prints.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from scopelint.catalog import OIDC_SCOPES, Catalog, Permission
-from scopelint.compare import Result
 from scopelint.findings import Finding, make
 from scopelint.lattice import Lattice
 from scopelint.operations import OperationIndex
 from scopelint.registration import Registration
-from scopelint.usage.tally import Observed, Tally, Window
+from scopelint.usage.tally import Tally, Window
+
+if TYPE_CHECKING:
+    from scopelint.analysis import Need
 
 TOP = 5  # paths shown as evidence per finding
+# What the logs alone can show (never-exercised needs `check --logs`, used-undeclared a manifest).
+FINDING_KINDS = ("unused-grant", "used-undeclared", "denied", "token-broader", "unmatched-call")
 DENIED = frozenset({403})
 
 
@@ -168,27 +173,12 @@ class Joiner:
                      tally.filtered, tally.batches, tally.ignored, operations, _top(unmatched, len(unmatched)),
                      tuple(sorted(claims_seen)), users, ips, show_users)
 
-    # findings ---------------------------------------------------------------------------------------------------
-    def findings(self, usage: Usage, where: str, result: Result | None = None,
-                 registration: Registration | None = None, never_exercised: bool = False) -> list[Finding]:
-        """Usage findings; `where` names the logs when no manifest or registration line applies."""
-        manifest = result.manifest.path if result is not None else where
-        needed = set(result.minimal) if result is not None else set()
+    # findings: one method per check of the `usage` family (scopelint.checks.usage) -------------------------
+    def findings(self, usage: Usage, ctx: "Context", kinds: Iterable[str] = FINDING_KINDS) -> list[Finding]:
+        """The usage findings of these kinds (without a manifest: the logs judged on their own)."""
         out: list[Finding] = []
-        if usage.calls:  # no call at all says nothing about any permission
-            out.extend(self._unused(usage, where, manifest, needed, registration))
-        if result is not None:
-            out.extend(self._undeclared(usage, result))
-        out.extend(self._denied(usage, manifest))
-        out.extend(self._broader(usage, manifest, needed, registration))
-        if usage.unmatched:
-            paths = len(usage.unmatched)
-            out.append(make("unmatched-call",
-                            f"{usage.unmatched_calls} call(s) to {paths} path(s) match nothing in Microsoft's "
-                            "permission data", manifest if result is not None else where, manifest=manifest,
-                            evidence=tuple(f"{p}: {n} call(s)" for p, n in usage.unmatched[:TOP * 2])))
-        if never_exercised and result is not None:
-            out.extend(self._never_exercised(usage, result))
+        for kind in kinds:
+            out.extend(getattr(self, kind.replace("-", "_"))(usage, ctx))
         return out
 
     def _window_text(self, usage: Usage) -> str:
@@ -199,10 +189,13 @@ class Joiner:
         span = f" ({days} day(s))" if days else ""
         return f"{usage.calls} call(s) from {w.first[:10]} to {w.last[:10]}{span}"
 
-    def _unused(self, usage: Usage, where: str, manifest: str, needed: set[Permission],
-                registration: Registration | None) -> list[Finding]:
+    def unused_grant(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """Granted (or, without a registration, carried by the tokens) and never what served a call."""
+        if not usage.calls:  # no call at all says nothing about any permission
+            return []
         served = usage.served()
         schemes = {op.scheme for op in usage.operations} or {p.type for p in usage.claims_seen}
+        registration = ctx.registration
         if registration is not None:
             lines = {g.permission: g.line for g in registration.requested}
             granted = {g.permission for g in registration.requested if g.permission.type in schemes}
@@ -210,33 +203,35 @@ class Joiner:
         else:
             lines = {}
             granted = set(usage.claims_seen)
-            origin = where
+            origin = ctx.where
         out = []
         window = self._window_text(usage)
         for perm in sorted(granted):
             if perm in served or perm.name.lower() in OIDC_SCOPES:
                 continue
             what = "granted" if registration is not None else "carried by the tokens"
-            if perm in needed:
+            if perm in ctx.declared:
                 suggestion = (f"the manifest still needs {perm.name}: if that activity is dead, remove it from the "
                               "manifest first")
             else:
                 suggestion = f"remove {perm.name}"
             out.append(make("unused-grant", f"{perm.name} is {what} but none of the {window} needed it",
                             origin, line=lines.get(perm), permission=perm.name, permission_type=perm.type,
-                            manifest=manifest, suggestion=suggestion,
+                            manifest=ctx.manifest, suggestion=suggestion,
                             evidence=(f"window: {usage.window.first or '?'} .. {usage.window.last or '?'}",
                                       f"calls observed: {usage.calls}",
                                       f"app(s): {', '.join(usage.app_ids) or '(not logged)'}")))
         return out
 
-    def _undeclared(self, usage: Usage, result: Result) -> list[Finding]:
-        declared = set(result.minimal)
+    def used_undeclared(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """Successful calls no permission of the manifest's minimal set covers, grouped by what they need."""
+        if not ctx.has_manifest:
+            return []
         groups: dict[Permission, dict[str, int]] = {}
         for op in usage.operations:
             if op.ok == 0 or op.least is None:
                 continue
-            if any(self.lattice.covers(d, a) for d in declared for a in op.accepted):
+            if any(self.lattice.covers(d, a) for d in ctx.declared for a in op.accepted):
                 continue
             paths = groups.setdefault(op.least, {})
             paths[op.key] = paths.get(op.key, 0) + op.ok
@@ -246,13 +241,14 @@ class Joiner:
             top = _top(paths, TOP)
             out.append(make("used-undeclared",
                             f"{total} successful call(s) need {perm.name}, which nothing in the manifest declares "
-                            f"(top: {top[0][0]})", result.manifest.path, permission=perm.name,
-                            permission_type=perm.type, manifest=result.manifest.path,
+                            f"(top: {top[0][0]})", ctx.manifest, permission=perm.name,
+                            permission_type=perm.type, manifest=ctx.manifest,
                             suggestion="declare the calls under `operations:` or find out who makes them",
                             evidence=tuple(f"{k}: {n} call(s)" for k, n in top)))
         return out
 
-    def _denied(self, usage: Usage, manifest: str) -> list[Finding]:
+    def denied(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """403 answers per operation, with the least-privileged permission that would have served them."""
         out = []
         for op in usage.operations:
             if not op.denied:
@@ -263,22 +259,24 @@ class Joiner:
                 f": {would} ({op.scheme}) would serve it" if would else "")
             evidence = [f"{p}: {n} call(s)" for p, n in op.paths[:TOP]]
             evidence.append("token carried: " + (", ".join(op.claims_when_denied) or "no claims"))
-            out.append(make("denied", message, manifest, manifest=manifest, activity=op.key, permission=would,
-                            permission_type=op.scheme, evidence=tuple(evidence),
+            out.append(make("denied", message, ctx.manifest, manifest=ctx.manifest, activity=op.key,
+                            permission=would, permission_type=op.scheme, evidence=tuple(evidence),
                             suggestion=f"add {would} ({scheme})" if would else None))
         return out
 
-    def _broader(self, usage: Usage, manifest: str, needed: set[Permission],
-                 registration: Registration | None) -> list[Finding]:
+    def token_broader(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """A claim all of whose calls Microsoft documents a narrower permission for (never one the manifest
+        needs: narrowing it would break a declared activity)."""
         per_claim: dict[Permission, list[tuple[OperationUse, int]]] = {}
         for op in usage.operations:
             for perm, n in op.served_by:
                 per_claim.setdefault(perm, []).append((op, n))
+        registration = ctx.registration
         lines = {g.permission: g.line for g in registration.requested} if registration is not None else {}
         out = []
         for perm, served in sorted(per_claim.items()):
-            if perm in needed:
-                continue  # a declared activity needs it: narrowing would break the project
+            if perm in ctx.declared:
+                continue
             narrower = {op.least for op, _ in served if op.least is not None}
             rank = self.lattice.rank(perm)
             if not narrower or not all(self.lattice.rank(p) < rank for p in narrower):
@@ -287,19 +285,29 @@ class Joiner:
             names = ", ".join(p.name for p in sorted(narrower))
             out.append(make("token-broader",
                             f"{perm.name} served {calls} call(s) that needed only {names}",
-                            registration.path if registration is not None else manifest, line=lines.get(perm),
-                            permission=perm.name, permission_type=perm.type, manifest=manifest,
+                            registration.path if registration is not None else ctx.manifest, line=lines.get(perm),
+                            permission=perm.name, permission_type=perm.type, manifest=ctx.manifest,
                             suggestion=f"replace {perm.name} with {names}",
                             evidence=tuple(f"{op.key}: {n} call(s), {op.least.name} would do"
                                            for op, n in sorted(served, key=lambda t: (-t[1], t[0].key))[:TOP * 2]
                                            if op.least is not None)))
         return out
 
-    def _never_exercised(self, usage: Usage, result: Result) -> list[Finding]:
+    def unmatched_call(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """Calls Graph's data does not list: counted and listed, never dropped."""
+        if not usage.unmatched:
+            return []
+        return [make("unmatched-call",
+                     f"{usage.unmatched_calls} call(s) to {len(usage.unmatched)} path(s) match nothing in "
+                     "Microsoft's permission data", ctx.manifest, manifest=ctx.manifest,
+                     evidence=tuple(f"{p}: {n} call(s)" for p, n in usage.unmatched[:TOP * 2]))]
+
+    def never_exercised(self, usage: Usage, ctx: "Context") -> list[Finding]:
+        """Declared needs whose operations and chosen permissions no successful call used."""
         used = [op for op in usage.operations if op.ok]
         out = []
-        for i, need in enumerate(result.needs):
-            alt = result.chosen.get(i) or ()
+        for i, need in enumerate(ctx.needs):
+            alt = ctx.chosen.get(i) or ()
             keys = {k.lower() for k in need.operations}
             if any(op.key.lower() in keys for op in used):
                 continue
@@ -308,10 +316,31 @@ class Joiner:
             perms = ", ".join(p.name for p in alt) or "its permissions"
             out.append(make("never-exercised",
                             f"{need.label} needs {perms}, but none of the {self._window_text(usage)} used them",
-                            result.manifest.path, line=need.line, column=need.column, activity=need.subject,
-                            manifest=result.manifest.path,
+                            ctx.manifest, line=need.line, column=need.column, activity=need.subject,
+                            manifest=ctx.manifest,
                             suggestion="check whether the activity still runs; remove it when it is dead"))
         return out
+
+
+class Context(NamedTuple):
+    """What a usage finding is judged against: where the logs are, the manifest (a label without one), its
+    minimal set, the registration, and the declared needs with the alternative each takes."""
+
+    where: str
+    manifest: str
+    declared: frozenset[Permission] = frozenset()
+    registration: Registration | None = None
+    needs: "tuple[Need, ...]" = ()
+    chosen: Mapping[int, tuple[Permission, ...] | None] = MappingProxyType({})
+    has_manifest: bool = False
+
+
+class Observed(NamedTuple):
+    """Observed usage as the Analysis of one manifest holds it: the facts and the joiner that judges them."""
+
+    usage: Usage
+    joiner: Joiner
+    where: str
 
 
 def _top(counts: dict[str, int], n: int) -> tuple[tuple[str, int], ...]:
@@ -323,4 +352,3 @@ def observed_apps(tally: Tally) -> list[str]:
     return [a for a, _ in sorted(tally.apps.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-__all__ = ["Joiner", "Observed", "OperationUse", "Usage", "observed_apps"]

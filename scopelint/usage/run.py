@@ -9,23 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scopelint.errors import InputError
-from scopelint.usage.join import Joiner, Usage, observed_apps
+from scopelint.usage.join import Context, Joiner, Observed, Usage, observed_apps
 from scopelint.usage.tally import Tally
 
 if TYPE_CHECKING:
+    from scopelint.analysis import Analysis
     from scopelint.catalog import Catalog
-    from scopelint.compare import Result
     from scopelint.findings import Finding
     from scopelint.lattice import Lattice
     from scopelint.manifest import LiveRegistration
     from scopelint.registration import Registration
-    from scopelint.report import CheckReport
+    from scopelint.results import RunResult
     from scopelint.session import Session
     from scopelint.usage.live import WorkspaceOptions
-
-USAGE_KINDS = frozenset({"unused-grant", "used-undeclared", "denied", "token-broader", "never-exercised",
-                         "unmatched-call"})
-
 
 class ObservedUsage:
     """The counted calls of a run and the join that turns them into usage and findings."""
@@ -56,21 +52,20 @@ class ObservedUsage:
                              "registration its appId", where)
         return apps[0] if apps else None
 
-    def for_manifest(self, result: Result, registration: Registration | None,
-                     never_exercised: bool = False) -> tuple[Usage, list[Finding]]:
-        """Usage of the manifest's app and the findings joining it with the manifest and registration."""
-        app = self.app_for(registration, result.manifest.path)
-        usage = self.joiner.usage(self.tally, self.sources, self.auth or result.manifest.auth,
-                                  [app] if app is not None else [], self.show_users, result.minimal)
-        findings = self.joiner.findings(usage, self.label, result, registration, never_exercised)
-        return usage, findings
+    def observe(self, analysis: Analysis) -> Observed:
+        """The usage of a manifest's app, for its Analysis (the `usage` checks judge it)."""
+        app = self.app_for(analysis.registration, analysis.manifest.path)
+        usage = self.joiner.usage(self.tally, self.sources, self.auth or analysis.manifest.auth,
+                                  [app] if app is not None else [], self.show_users, analysis.minimal)
+        return Observed(usage, self.joiner, self.label)
 
     def per_app(self) -> list[tuple[Usage, list[Finding]]]:
         """Without a manifest: each app of the logs on its own, judged against the claims its tokens carried."""
         out = []
         for app in sorted(observed_apps(self.tally)):
             usage = self.joiner.usage(self.tally, self.sources, self.auth or "delegated", [app], self.show_users)
-            out.append((usage, self.joiner.findings(usage, f"{self.label} (app {app or 'not logged'})")))
+            label = f"{self.label} (app {app or 'not logged'})"
+            out.append((usage, self.joiner.findings(usage, Context(label, label))))
         return out
 
 
@@ -111,12 +106,13 @@ def joiner(catalog: Catalog, lattice: Lattice) -> Joiner:
 
 
 def usage_report(session: Session, manifests: list[Path], override: Path | LiveRegistration | None,
-                 observed: ObservedUsage, loader: Callable | None = None) -> CheckReport:
-    """`scopelint usage`: per manifest its usage findings (the manifest's `accept:` entries apply); with no
-    manifest, per app of the logs. Static check findings stay with `scopelint check`."""
-    from scopelint.findings import Finding, with_severities
-    from scopelint.manifest import load_manifest
-    from scopelint.report import CheckReport
+                 observed: ObservedUsage, loader: Callable | None = None) -> RunResult:
+    """`scopelint usage`: per manifest the findings of the `usage` checks (configured severities and the manifest's
+    `accept:` entries apply; never-exercised is for `check --logs`); with no manifest, per app of the logs.
+    Static check findings stay with `scopelint check`."""
+    from scopelint.checks import BY_KIND
+    from scopelint.findings import Finding
+    from scopelint.results import RunResult
     from scopelint.session import invalid_input
 
     results = []
@@ -124,24 +120,21 @@ def usage_report(session: Session, manifests: list[Path], override: Path | LiveR
     usages = []
     for path in manifests:
         try:
-            config = session.config_for(path)
-            manifest = load_manifest(path, config.limits)
-            registration = session.registration_for(manifest, override, loader, config)
-            plain = session.engine.check(manifest, registration)
-            usage, found = observed.for_manifest(plain, registration)
-            result = session.engine.check(manifest, registration, found)
+            result = session.result_for(path, override, loader, observed=observed,
+                                        severities={"never-exercised": "off"})
         except InputError as exc:
             findings.append(invalid_input(exc, str(path)))
             continue
-        result.findings = with_severities([f for f in result.findings if f.kind in USAGE_KINDS], dict(config.severity))
+        result = result._replace(findings=[f for f in result.findings if BY_KIND[f.kind].family == "usage"])
         results.append(result)
-        usages.append(usage)
+        if result.analysis.observed is not None:
+            usages.append(result.analysis.observed.usage)
         findings.extend(result.findings)
     if not manifests:
         for usage, found in observed.per_app():
             usages.append(usage)
             findings.extend(found)
-    report = CheckReport(results, sorted(findings, key=Finding.sort_key), session.meta())
+    report = RunResult(results, sorted(findings, key=Finding.sort_key), session.meta())
     report.usage = usages
     return report
 
