@@ -400,7 +400,9 @@ def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
 @click.option("--registration", "-r", type=_PATH, help="App registration file (overrides the manifests').")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
-def report_command(paths, fmt, output, registration, rule_paths, config_file) -> None:
+@click.option("--logs", "logs", multiple=True, type=_PATH,
+              help="Graph activity log export or recording (repeatable): observed-usage findings in the report.")
+def report_command(paths, fmt, output, registration, rule_paths, config_file, logs) -> None:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
     from scopelint.session import find_manifests
@@ -412,7 +414,8 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file) ->
     if not manifests:
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
     session = _session(manifests, rule_paths, config_file)
-    report = session.check(manifests, Path(registration) if registration else None)
+    observed = _observed(session, logs, None, None, None, None, False) if logs else None
+    report = session.check(manifests, Path(registration) if registration else None, observed=observed)
     input_errors = _input_errors(report)
     _emit(report, [(fmt, output)], session, audit_all=True)
     if output:

@@ -158,3 +158,12 @@ def test_readme_shows_the_usage_command_on_the_shipped_example(cli):
     assert command in readme
     run = cli(*command.split()[1:], cwd=ROOT)
     assert run.code == 1 and "SL502" in run.stdout
+
+
+def test_audit_report_carries_the_usage_findings(cli, tmp_path):
+    out = tmp_path / "audit.csv"
+    run = cli("report", BOT / "scopelint.yaml", "--logs", LOG, "-o", out)
+    assert run.code == 0
+    rows = out.read_text()
+    assert "SL503" in rows and "SL501" in rows and "SL505" not in rows  # every need was exercised in the month
+    assert USER not in rows
