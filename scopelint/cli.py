@@ -497,6 +497,16 @@ def rules_list(fmt, rule_paths) -> None:
         click.echo(f"{r['class']:<72} {r['generation']:<11} {delegated}")
 
 
+@rules.command("verify")
+def rules_verify() -> None:
+    """Prove the rules and the lattice against the catalog and operation index in use; exit 1 on any disagreement."""
+    from scopelint.proofs import verify_bundled
+
+    text, code = verify_bundled()
+    click.echo(text, nl=False)
+    sys.exit(code)
+
+
 @main.group()
 def catalog() -> None:
     """Inspect or refresh the Microsoft Graph permission catalog."""
@@ -548,7 +558,7 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
     write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")
     written = [str(folder / "catalog.json")]
     if paths_doc is not None:
-        ops = operations_from_paths(paths_doc, paths)
+        ops = operations_from_paths(paths_doc, paths, doc)
         write_atomic(folder / "operations.json", json.dumps(ops, separators=(",", ":"), sort_keys=True) + "\n")
         written.append(str(folder / "operations.json"))
     click.echo(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "

@@ -89,25 +89,40 @@ def _privilege_levels(paths_doc: dict[str, Any]) -> dict[tuple[str, str], int]:
     return levels
 
 
-def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
-    """Operation index: per permission type, 'METHOD /path' -> [least-privileged names, accepted names]."""
+def operations_from_paths(paths_doc: Any, name: str, catalog_doc: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Operation index: per permission type, 'METHOD /path' -> [least-privileged names, accepted names].
+
+    With the catalog, each name takes its catalog spelling for that type: the path data names some application
+    roles without the `.All` the service principal gives them (`Calendars.ReadBasic` is the role
+    `Calendars.ReadBasic.All`). Names with no catalog permission of that type (resource-specific consent such
+    as `ChannelMessage.Read.Group`, retired names) are left out of the entries and listed under `unresolved`.
+    """
     if not isinstance(paths_doc, dict) or not isinstance(paths_doc.get("permissions"), dict):
         raise InputError("expected Microsoft's permissions document (a 'permissions' object)", name)
     index: dict[str, dict[str, list[set[str]]]] = {"delegated": {}, "application": {}}
+    names = {ptype: _catalog_names(catalog_doc, ptype) for ptype in _SCHEMES} if catalog_doc else None
+    renamed: dict[str, dict[str, str]] = {"delegated": {}, "application": {}}
+    unresolved: dict[str, set[str]] = {"delegated": set(), "application": set()}
     for perm, body in paths_doc["permissions"].items():
         for path_set in body.get("pathSets") or []:
             for ptype, scheme in _SCHEMES.items():
                 if scheme not in path_set.get("schemeKeys", []):
                     continue
+                spelled = _catalog_name(names[ptype], perm) if names else perm
+                if spelled is None:
+                    unresolved[ptype].add(perm)
+                    continue
+                if spelled != perm:
+                    renamed[ptype][perm] = spelled
                 for method in path_set.get("methods", []):
                     for path, meta in (path_set.get("paths") or {}).items():
                         key = f"{method.upper()} {normalize_path(path)}"
                         least, accepted = index[ptype].setdefault(key, [set(), set()])
-                        accepted.add(perm)
+                        accepted.add(spelled)
                         for part in str(meta).split(";"):
                             if part.startswith("least=") and scheme in part[6:].split(","):
-                                least.add(perm)
-    return {
+                                least.add(spelled)
+    out: dict[str, Any] = {
         "source": paths_doc.get("source"),
         "retrieved": paths_doc.get("retrieved"),
         **{
@@ -115,6 +130,47 @@ def operations_from_paths(paths_doc: Any, name: str) -> dict[str, Any]:
             for ptype, entries in index.items()
         },
     }
+    if names:
+        out["renamed"] = {t: dict(sorted(r.items())) for t, r in renamed.items()}
+        out["unresolved"] = {t: sorted(u) for t, u in unresolved.items()}
+    return out
+
+
+def _catalog_names(catalog_doc: dict[str, Any], ptype: str) -> dict[str, str]:
+    return {str(row["value"]).lower(): str(row["value"]) for row in catalog_doc.get(ptype) or [] if row.get("value")}
+
+
+def _catalog_name(names: dict[str, str], perm: str) -> str | None:
+    """The catalog's spelling of a path-data name for one type: the same name, else the name with `.All`."""
+    return names.get(perm.lower()) or names.get(perm.lower() + ".all")
+
+
+def build_lattice(report: bool = True) -> dict[str, Any]:
+    """data/lattice.json from data/lattice.yaml, the bundled catalog, operation index and rules; with `report`,
+    every rejected claim and refuted naming-scheme pair is printed with the reason."""
+    import json
+
+    import yaml
+
+    from scopelint.catalog import Catalog
+    from scopelint.lattice import Lattice
+    from scopelint.operations import OperationIndex
+    from scopelint.paths import DATA
+    from scopelint.proofs import compile_lattice, rejected_naming_edges
+    from scopelint.rules import RuleBook, compile_builtin_packs
+
+    catalog = Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")
+    index = OperationIndex(json.loads((DATA / "operations.json").read_text(encoding="utf-8")))
+    claims = yaml.safe_load((DATA / "lattice.yaml").read_text(encoding="utf-8"))
+    rules = RuleBook.from_compiled(compile_builtin_packs(), catalog)
+    compiled = compile_lattice(claims, catalog, index, rules)
+    if report:
+        for edge in compiled["rejected"]:
+            print(f"rejected {edge['kind']} edge {edge['covers']} > {edge['implies']} ({edge['type']}): {edge['why']}")
+        for edge in rejected_naming_edges(Lattice(catalog, compiled)):
+            print(f"rejected naming-scheme edge {edge['covers']} > {edge['implies']} ({edge['type']}): {edge['why']}")
+        print(f"{len(compiled['edges'])} curated edges proven, {len(compiled['rejected'])} rejected")
+    return compiled
 
 
 def activity_names(compiled: dict[str, Any]) -> list[str]:
@@ -134,8 +190,9 @@ def manifest_schema(schema: dict[str, Any], compiled: dict[str, Any]) -> dict[st
 
 
 def main() -> None:
-    """Maintainers: regenerate data/rules.json and the manifest schema's activity names after editing the YAML rule
-    packs (`python -m scopelint.databuild`); in a source checkout the published copies in schemas/ follow."""
+    """Maintainers: regenerate data/rules.json, data/lattice.json and the manifest schema's activity names after
+    editing the YAML rule packs or data/lattice.yaml (`python -m scopelint.databuild`); in a source checkout the
+    published copies in schemas/ follow. Prints every edge claim the lattice build rejected and why."""
     import json
     import shutil
 
@@ -144,6 +201,8 @@ def main() -> None:
 
     compiled = compile_builtin_packs()
     written = [_write(DATA / "rules.json", json.dumps(compiled, indent=1, sort_keys=True, ensure_ascii=False))]
+    written.append(_write(DATA / "lattice.json",
+                          json.dumps(build_lattice(), indent=1, sort_keys=True, ensure_ascii=False)))
     schema_path = SCHEMAS / "manifest.schema.json"
     schema = manifest_schema(json.loads(schema_path.read_text(encoding="utf-8")), compiled)
     written.append(_write(schema_path, json.dumps(schema, indent=2, ensure_ascii=False)))

@@ -1,22 +1,32 @@
 """The permission implication lattice: does granting X also grant Y?
 
-Generic edges come from Graph's naming scheme (ReadWrite > Read > ReadBasic of one resource; `.All` > `.Shared`
-> the signed-in user's own); curated edges and non-edges come from data/lattice.yaml with their sources.
+Every edge is a theorem with one of two kinds of evidence:
+- same resource: Graph's naming scheme (ReadWrite > Read > ReadBasic of one resource; `.All` > `.Shared` > the
+  signed-in user's own), or a curated pair, holds only where the catalog's display names say both permissions are
+  about the same resource (application `Calendars.ReadWrite.All` is about work hours, not calendars);
+- across resources: X is accepted on every Graph path that accepts Y among the operations the rules use, proven by
+  the data build (scopelint/proofs.py) from data/lattice.yaml's claims into data/lattice.json, which this loads.
 """
 
+import json
 import re
 from functools import cache
 from typing import NamedTuple
 
-import yaml
-
-from scopelint.catalog import TYPES, Catalog, Permission, load_catalog
+from scopelint.catalog import Catalog, Permission, load_catalog
 from scopelint.paths import DATA
 
 # Suffixes in any case, spelled out: re.IGNORECASE would cost ~0.3 ms more to compile on every run
 _NAME = re.compile(r"^(?P<res>.+?)\.(?P<lvl>[A-Za-z]+)(?P<sfx>\.[Aa][Ll][Ll]|\.[Ss][Hh][Aa][Rr][Ee][Dd])?$")
 _LEVEL = {"readbasic": 0, "read": 1, "readwrite": 2}
 _SCOPE = {"": 0, ".shared": 1, ".all": 2}
+# Words of a catalog display name that say what is done or how far, not to what: what is left names the resource.
+_NOT_RESOURCE = frozenset((
+    "a", "all", "an", "and", "any", "app", "application", "as", "basic", "by", "can", "create", "delete", "details",
+    "edit", "entire", "for", "from", "full", "has", "have", "in", "its", "manage", "of", "on", "or", "own", "read",
+    "readwrite", "sign", "signed", "that", "the", "their", "to", "update", "user", "users", "with", "without",
+    "write", "you", "your"))
+_WORD = r"[a-z0-9]+"
 
 
 class Edge(NamedTuple):
@@ -31,20 +41,16 @@ class Lattice:
     """Covers-relation over the catalog's permissions, transitively closed on demand."""
 
     def __init__(self, catalog: Catalog, doc: dict) -> None:
+        """`doc` is the compiled data/lattice.json: proven curated edges (one type, one pair each) and non-edges."""
         self.catalog = catalog
         self.version = str(doc.get("version", ""))
         self._non_edges = {(n["covers"].lower(), n["implies"].lower()) for n in doc.get("non_edges", [])}
         self._curated: dict[Permission, list[Edge]] = {}
         for entry in doc.get("edges", []):
-            types = TYPES if entry["type"] == "both" else (entry["type"],)
-            for ptype in types:
-                top = catalog.permission(ptype, entry["covers"])
-                if top is None:
-                    continue
-                for name in entry["implies"]:
-                    low = catalog.permission(ptype, name)
-                    if low is not None:
-                        self._curated.setdefault(top, []).append(Edge(top, low, entry["source"]))
+            top = catalog.permission(entry["type"], entry["covers"])
+            low = catalog.permission(entry["type"], entry["implies"])
+            if top is not None and low is not None:
+                self._curated.setdefault(top, []).append(Edge(top, low, f"{entry['source']} ({entry['evidence']})"))
         self._families: dict[tuple[str, str], list[tuple[Permission, str, int]]] = {}
         self._grouped: set[str] = set()  # the types whose families are built
         self._closure: dict[Permission, frozenset[Permission]] = {}
@@ -65,9 +71,10 @@ class Lattice:
                     family.append((Permission(ptype, name), m["lvl"].lower(), scope))
         return self._families.get((ptype, resource.lower()), [])
 
-    def direct_edges(self, perm: Permission) -> list[Edge]:
-        """The edges leaving `perm`: generic ones from the naming scheme, then curated ones."""
-        edges: list[Edge] = []
+    def naming_edges(self, perm: Permission) -> list[tuple[Permission, bool]]:
+        """The pairs Graph's naming scheme suggests below `perm`, each with whether the catalog's display names
+        confirm both are about the same resource (only confirmed ones are edges)."""
+        out: list[tuple[Permission, bool]] = []
         m = _NAME.match(perm.name)
         if m:
             family = self._family(perm.type, m["res"])
@@ -75,9 +82,17 @@ class Lattice:
             if own:
                 for other, level, scope in family:
                     if other != perm and _level_within(level, own[1]) and scope <= own[2]:
-                        edges.append(Edge(perm, other, "naming scheme: same resource, narrower level or reach"))
+                        out.append((other, same_resource(self.catalog, perm, other)))
+        return out
+
+    def direct_edges(self, perm: Permission) -> list[Edge]:
+        """The edges leaving `perm`: naming-scheme ones the catalog confirms, then the proven curated ones."""
+        edges = [Edge(perm, other, _NAMING) for other, confirmed in self.naming_edges(perm) if confirmed]
         edges.extend(self._curated.get(perm, []))
         return [e for e in edges if (e.covers.name.lower(), e.implies.name.lower()) not in self._non_edges]
+
+    def is_non_edge(self, covers: str, implies: str) -> bool:
+        return (covers.lower(), implies.lower()) in self._non_edges
 
     def implied(self, perm: Permission) -> frozenset[Permission]:
         """Everything `perm` grants, itself included."""
@@ -130,6 +145,40 @@ class Lattice:
         return []
 
 
+_NAMING = "naming scheme, same resource per the catalog's display names: narrower level or reach"
+
+
+def resource_words(title: str) -> frozenset[str]:
+    """The words of a catalog display name that name a resource, singular: 'Read calendars in all mailboxes' ->
+    {calendar, mailbox}; 'Read all users' work hours and locations' -> {work, hour, location}."""
+    words = set()
+    for word in re.findall(_WORD, re.sub(r"['\u2019][a-z]*", "", title.lower())):
+        if word in _NOT_RESOURCE or len(word) < 2:
+            continue
+        if word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("es") and word[-3:-2] in ("x", "s"):
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return frozenset(words)
+
+
+def same_resource(catalog: Catalog, a: Permission, b: Permission) -> bool:
+    """Do the catalog's display names of `a` and `b` name a common resource? A name written as one word in one
+    title ('SignInIdentifiers') counts when the other title spells it out ('sign-in identifiers')."""
+    info_a, info_b = catalog.get(a.type, a.name), catalog.get(b.type, b.name)
+    if info_a is None or info_b is None:
+        return False
+    words_a, words_b = resource_words(info_a.title), resource_words(info_b.title)
+    if words_a & words_b:
+        return True
+    joined_a = "".join(re.findall(_WORD, info_a.title.lower()))
+    joined_b = "".join(re.findall(_WORD, info_b.title.lower()))
+    return any(len(w) > 3 and w in joined_b for w in words_a) or any(len(w) > 3 and w in joined_a for w in words_b)
+
+
 def _default_level(perm: Permission) -> int:
     """A guess for the ~10 % of permissions Microsoft gives no privilegeLevel: tenant-wide ranks higher."""
     return 3 if perm.name.endswith(".All") or perm.type == "application" else 2
@@ -144,8 +193,5 @@ def _level_within(low: str, high: str) -> bool:
 
 @cache
 def load_lattice() -> Lattice:
-    doc = yaml.load(
-        (DATA / "lattice.yaml").read_text(encoding="utf-8"),
-        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
-    )
-    return Lattice(load_catalog(), doc)
+    """The bundled lattice: proven edges compiled by `python -m scopelint.databuild` from data/lattice.yaml."""
+    return Lattice(load_catalog(), json.loads((DATA / "lattice.json").read_text(encoding="utf-8")))

@@ -38,6 +38,10 @@ class OperationIndex:
         self._entries: dict[str, dict[str, list[list[str]]]] = {t: doc.get(t, {}) for t in ("delegated", "application")}
         self._tries: dict[tuple[str, str], dict] = {}
 
+    def entries(self, ptype: str) -> dict[str, list[list[str]]]:
+        """Every index entry of one type: 'METHOD /path' -> [least-privileged names, accepted names]."""
+        return self._entries[ptype]
+
     def _trie(self, ptype: str, method: str) -> dict:
         key = (ptype, method)
         if key not in self._tries:

@@ -1,0 +1,392 @@
+"""The proofs behind the knowledge base, checked against Microsoft's catalog and operation index.
+
+One place for what the data build, the data-QA tests and `scopelint rules verify` prove:
+- an edge is a theorem (same resource per the catalog's display names, or accepted on every path that accepts the
+  narrower permission among the operations the rules use);
+- every permission name used by a rule or the index resolves in the catalog for its type;
+- each alternative set of a rule lets every declared Graph call through;
+- documented rules also offer Microsoft's least-privileged set (or say why not, with a source);
+- one Graph call gets one answer across rules;
+- a rejected cross-resource edge is an explicit alternative wherever the rule's operations accept it.
+Checks return problems as sentences; cases they cannot decide come back as explicit skips with the reason.
+"""
+
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from scopelint.catalog import TYPES, Catalog, Permission, PermissionType
+from scopelint.lattice import Lattice, same_resource
+from scopelint.operations import OperationIndex
+from scopelint.rules import Requirement, Rule, RuleBook
+
+KINDS = ("same-resource", "cross-resource")
+
+
+class Case(NamedTuple):
+    """One requirement of one rule: its auth type and whether it is the `shared` option's."""
+
+    rule: Rule
+    ptype: PermissionType
+    shared: bool
+
+    @property
+    def requirement(self) -> Requirement:
+        return self.rule.requirement(self.ptype, self.shared)
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule.cls} {self.ptype}{' (shared)' if self.shared else ''}"
+
+
+class Call(NamedTuple):
+    """A declared Graph operation as Microsoft's index knows it, under one auth type (and option)."""
+
+    request: str
+    key: str
+    least: frozenset[Permission]
+    accepted: frozenset[Permission]
+
+
+class Skip(NamedTuple):
+    """A case a proof cannot decide, and why: counted and shown, never passed silently."""
+
+    case: Case
+    reason: str
+
+
+def cases(rules: Iterable[Rule]) -> list[Case]:
+    """Every requirement of every rule: each auth type, plus the `shared` option where a rule has one."""
+    out = []
+    for rule in rules:
+        for ptype in TYPES:
+            out.append(Case(rule, ptype, False))
+            if ptype in rule.shared:
+                out.append(Case(rule, ptype, True))
+    return out
+
+
+def calls(case: Case, catalog: Catalog, index: OperationIndex, widen: bool = True) -> tuple[list[Call], list[str]]:
+    """The requirement's operations as index entries, and the ones the index does not know.
+
+    App-only calls have no signed-in user, so `/me/...` is read as `/users/{id}/...`. The `shared` option reaches
+    another user's mailbox or files, which the index does not tell apart: there the `.Shared` (else `.All`)
+    variant of each accepted permission is accepted too.
+    """
+    found, unknown = [], []
+    for request in case.requirement.operations:
+        if case.ptype == "application":
+            request = request.replace(" /me/", " /users/{id}/")
+        match = index.match(case.ptype, request)
+        if match is None:
+            unknown.append(request)
+            continue
+        least = _perms(catalog, case.ptype, match.least)
+        accepted = _perms(catalog, case.ptype, (*match.least, *match.accepted))
+        if case.shared and widen:
+            least = frozenset(wider(catalog, p) for p in least)
+            accepted = accepted | {wider(catalog, p) for p in accepted}
+        found.append(Call(request, match.key, least, accepted))
+    return found, unknown
+
+
+def wider(catalog: Catalog, perm: Permission) -> Permission:
+    """The shared-mailbox / other-user variant Microsoft's path data does not distinguish (.Shared, else .All)."""
+    for suffix in (".Shared", ".All"):
+        other = catalog.permission(perm.type, perm.name + suffix)
+        if other:
+            return other
+    return perm
+
+
+def _perms(catalog: Catalog, ptype: str, names: Iterable[str]) -> frozenset[Permission]:
+    return frozenset(p for p in (catalog.permission(ptype, n) for n in names) if p is not None)
+
+
+# edges ---------------------------------------------------------------------------------------------------------
+def rule_paths(rules: Iterable[Rule], catalog: Catalog, index: OperationIndex) -> dict[str, dict[str, Call]]:
+    """Per auth type, the index entries the rules' operations reach (the ground a cross-resource edge is proven on)."""
+    out: dict[str, dict[str, Call]] = {t: {} for t in TYPES}
+    for case in cases(rules):
+        for call in calls(case, catalog, index, widen=False)[0]:
+            out[case.ptype][call.key] = call
+    return out
+
+
+def claims(doc: dict) -> Iterator[tuple[PermissionType, str, str, dict]]:
+    """The curated edges of data/lattice.yaml, one (type, covers, implies, entry) each."""
+    for entry in doc.get("edges", []):
+        types: tuple[PermissionType, ...] = TYPES if entry["type"] == "both" else (entry["type"],)
+        for ptype in types:
+            for low in entry["implies"]:
+                yield ptype, entry["covers"], low, entry
+
+
+def prove_edge(ptype: PermissionType, covers: str, implies: str, kind: str, catalog: Catalog,
+               paths: dict[str, dict[str, Call]]) -> tuple[bool, str]:
+    """(proven?, the evidence or why not) for one claimed edge."""
+    high, low = catalog.permission(ptype, covers), catalog.permission(ptype, implies)
+    if high is None or low is None:
+        missing = covers if high is None else implies
+        return False, f"{missing} is not a {ptype} permission in the catalog"
+    if kind == "same-resource":
+        if same_resource(catalog, high, low):
+            return True, "same resource per the catalog's display names"
+        titles = f"'{catalog.get(ptype, covers).title}' vs '{catalog.get(ptype, implies).title}'"  # type: ignore[union-attr]
+        return False, f"the catalog's display names name different resources: {titles}"
+    accepting_low = [c for c in paths[ptype].values() if low in c.accepted]
+    if not accepting_low:
+        return False, f"no operation the rules use accepts {implies}: nothing to prove the edge on"
+    refuting = sorted(c.key for c in accepting_low if high not in c.accepted)
+    if refuting:
+        return False, (f"{covers} is accepted on {len(accepting_low) - len(refuting)} of the {len(accepting_low)} "
+                       f"paths the rules use that accept {implies}; not on {', '.join(refuting[:4])}"
+                       + (f" and {len(refuting) - 4} more" if len(refuting) > 4 else ""))
+    return True, f"accepted on all {len(accepting_low)} paths the rules use that accept {implies}"
+
+
+def compile_lattice(doc: dict, catalog: Catalog, index: OperationIndex, rules: Iterable[Rule]) -> dict[str, Any]:
+    """data/lattice.json from data/lattice.yaml: the claims proven (with their evidence) and the ones rejected (why)."""
+    paths = rule_paths(rules, catalog, index)
+    proven, rejected = [], []
+    for ptype, covers, implies, entry in claims(doc):
+        ok, why = prove_edge(ptype, covers, implies, entry["kind"], catalog, paths)
+        row = {"type": ptype, "covers": covers, "implies": implies, "kind": entry["kind"], "source": entry["source"]}
+        if ok:
+            proven.append({**row, "evidence": why})
+        else:
+            rejected.append({**row, "why": why})
+    return {
+        "version": str(doc.get("version", "")),
+        "index_source": index.source,
+        "catalog_source": catalog.source,
+        "edges": proven,
+        "rejected": rejected,
+        "non_edges": [{"covers": n["covers"], "implies": n["implies"], "why": n["why"]} for n in doc["non_edges"]],
+    }
+
+
+def rejected_naming_edges(lattice: Lattice) -> list[dict[str, str]]:
+    """Pairs Graph's naming scheme suggests that the catalog's display names refute (not edges)."""
+    out = []
+    for ptype in TYPES:
+        for name in lattice.catalog.names(ptype):
+            perm = Permission(ptype, name)
+            for other, confirmed in lattice.naming_edges(perm):
+                if not confirmed:
+                    info_a, info_b = lattice.catalog.get(ptype, name), lattice.catalog.get(ptype, other.name)
+                    out.append({"type": ptype, "covers": name, "implies": other.name,
+                                "why": f"display names name different resources: '{info_a.title if info_a else ''}'"
+                                       f" vs '{info_b.title if info_b else ''}'"})
+    return out
+
+
+def check_edges(compiled: dict, catalog: Catalog, index: OperationIndex, rules: Iterable[Rule]) -> list[str]:
+    """Every edge the lattice holds, proven again against this catalog and index."""
+    paths = rule_paths(rules, catalog, index)
+    problems = []
+    for edge in compiled["edges"]:
+        if edge["kind"] not in KINDS:
+            problems.append(f"edge {edge['covers']} > {edge['implies']} ({edge['type']}): kind {edge['kind']!r}?")
+            continue
+        ok, why = prove_edge(edge["type"], edge["covers"], edge["implies"], edge["kind"], catalog, paths)
+        if not ok:
+            problems.append(f"edge {edge['covers']} > {edge['implies']} ({edge['type']}) is not proven: {why}")
+    return problems
+
+
+# names ---------------------------------------------------------------------------------------------------------
+def check_names(rules: Iterable[Rule], catalog: Catalog, index: OperationIndex) -> list[str]:
+    """Every permission a rule names, and every name in the operation index, exists in the catalog for its type."""
+    problems: list[str] = []
+    for case in cases(rules):
+        for alt in case.requirement.any_of:
+            problems.extend(f"{case.label}: {p.name} is not a {p.type} permission in the catalog"
+                            for p in alt if catalog.get(p.type, p.name) is None)
+    for ptype in TYPES:
+        unknown: dict[str, int] = {}
+        for least, accepted in index.entries(ptype).values():
+            for name in {*least, *accepted}:
+                if catalog.get(ptype, name) is None:
+                    unknown[name] = unknown.get(name, 0) + 1
+        problems.extend(f"operation index ({ptype}): {name} on {n} paths is not a {ptype} permission in the catalog"
+                        for name, n in sorted(unknown.items()))
+    return problems
+
+
+# requirements --------------------------------------------------------------------------------------------------
+def check_consistency(case: Case, lattice: Lattice, index: OperationIndex) -> list[str]:
+    """Each alternative set lets every declared Graph call through (a permission accepted there, or one covering it)."""
+    req = case.requirement
+    if req.override:
+        return []
+    problems = []
+    for call in calls(case, lattice.catalog, index)[0]:
+        for alt in req.any_of:
+            if not any(lattice.covers(g, a) for g in alt for a in call.accepted):
+                problems.append(f"{case.label}: [{', '.join(p.name for p in alt)}] does not let {call.key} through "
+                                f"(accepted: {', '.join(sorted(p.name for p in call.accepted))})")
+    return problems
+
+
+def least_set(found: list[Call], lattice: Lattice) -> list[Permission]:
+    """Microsoft's least-privileged set for the calls: per call its least-privileged permission (lowest rank), unless
+    one already chosen covers it."""
+    chosen: list[Permission] = []
+    for call in sorted(found, key=lambda c: c.key):
+        options = call.least or call.accepted
+        if not options or any(lattice.covers(c, o) for c in chosen for o in options):
+            continue
+        chosen.append(min(options, key=lattice.rank))
+    return sorted(p for p in chosen if not any(q != p and lattice.covers(q, p) for q in chosen))
+
+
+def least_cases(rules: Iterable[Rule], lattice: Lattice, index: OperationIndex
+                ) -> tuple[list[tuple[Case, list[Permission]]], list[Skip]]:
+    """The requirements whose least-privileged set can be computed (with it), and the rest as explicit skips."""
+    decided, skipped = [], []
+    for case in cases(rules):
+        req = case.requirement
+        if req.unsupported:
+            skipped.append(Skip(case, "auth mode unsupported: the activity cannot run this way"))
+        elif not req.operations:
+            skipped.append(Skip(case, "no Graph operations declared (UiPath names no Graph call)"))
+        else:
+            found, unknown = calls(case, lattice.catalog, index)
+            if unknown:
+                skipped.append(Skip(case, f"not in Microsoft's path data: {', '.join(unknown)}"))
+            else:
+                decided.append((case, least_set(found, lattice)))
+    return decided, skipped
+
+
+def check_least(case: Case, least: list[Permission], lattice: Lattice) -> list[str]:
+    """A requirement offers Microsoft's least-privileged set (some alternative is satisfied by it), or records why
+    not in an `override` that names its source. Documented rules keep UiPath's sets and add this one."""
+    req = case.requirement
+    if any(all(any(lattice.covers(h, p) for h in least) for p in alt) for alt in req.any_of):
+        return []
+    if req.override:
+        return [] if sourced_override(req) else [f"{case.label}: override names no source URL"]
+    return [f"{case.label}: Microsoft's least-privileged set [{', '.join(p.name for p in least)}] satisfies none of "
+            f"its sets {[[p.name for p in alt] for alt in req.any_of]} and no override says why"]
+
+
+def _answer(req: Requirement, lattice: Lattice) -> frozenset[frozenset[str]]:
+    """A requirement's meaning: its alternatives without those that hold another one (they add nothing)."""
+    alts = [frozenset(alt) for alt in req.any_of]
+
+    def holds(big: frozenset[Permission], small: frozenset[Permission]) -> bool:
+        return all(any(lattice.covers(b, s) for b in big) for s in small)
+
+    kept = [a for a in alts if not any(o != a and holds(a, o) and not holds(o, a) for o in alts)]
+    return frozenset(frozenset(p.name for p in a) for a in kept)
+
+
+def sourced_override(req: Requirement) -> bool:
+    """The requirement records why it departs from Microsoft's data, with a source (in the text or its `source`)."""
+    return bool(req.override) and ("https://" in (req.override or "") or bool(req.source))
+
+
+def check_one_answer(rules: Iterable[Rule], lattice: Lattice, index: OperationIndex) -> list[str]:
+    """Rules declaring the same Graph operations (same index entries) under one auth type and option need the
+    same thing (alternatives that hold another one aside), unless one records an override with its source."""
+    catalog = lattice.catalog
+    groups: dict[tuple, list[Case]] = {}
+    for case in cases(rules):
+        found, unknown = calls(case, catalog, index)
+        if found and not unknown and not case.requirement.unsupported:
+            groups.setdefault((case.ptype, case.shared, frozenset(c.key for c in found)), []).append(case)
+    problems = []
+    for (ptype, shared, keys), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], sorted(kv[0][2]))):
+        answers: dict[frozenset[frozenset[str]], list[Case]] = {}
+        for case in members:
+            if sourced_override(case.requirement):
+                continue
+            answers.setdefault(_answer(case.requirement, lattice), []).append(case)
+        if len(answers) > 1:
+            detail = "; ".join(f"{', '.join(sorted(c.rule.short_name for c in cs))}: "
+                               f"{sorted(sorted(a) for a in ans)}" for ans, cs in sorted(answers.items(), key=str))
+            problems.append(f"same call, different answers ({ptype}{', shared' if shared else ''}, "
+                            f"{', '.join(sorted(keys))}): {detail}")
+    return problems
+
+
+def check_explicit_alternatives(compiled: dict, rules: Iterable[Rule], lattice: Lattice,
+                                index: OperationIndex) -> list[str]:
+    """A rejected cross-resource edge X > Y: where a rule accepts Y (in a set) and every one of its calls accepts X
+    too, the set with X in Y's place is listed, so X still passes there."""
+    problems = []
+    catalog = lattice.catalog
+    for edge in compiled["rejected"]:
+        if edge["kind"] != "cross-resource":
+            continue
+        high, low = catalog.permission(edge["type"], edge["covers"]), catalog.permission(edge["type"], edge["implies"])
+        if high is None or low is None:
+            continue
+        for case in cases(rules):
+            req = case.requirement
+            if case.ptype != edge["type"] or req.override or not req.operations:
+                continue
+            found, unknown = calls(case, catalog, index)
+            if unknown or not found or not all(high in c.accepted for c in found):
+                continue
+            for alt in req.any_of:
+                if low in alt:
+                    swapped = frozenset({*alt} - {low} | {high})
+                    if not any(all(any(lattice.covers(h, p) for h in swapped) for p in other) for other in req.any_of):
+                        problems.append(f"{case.label}: every call accepts {high.name} but no set lets it stand in "
+                                        f"for {low.name} in [{', '.join(p.name for p in alt)}]")
+    return problems
+
+
+class Report(NamedTuple):
+    """What `rules verify` found: every disagreement, the explicit skips and what was checked."""
+
+    problems: list[str]
+    skips: list[Skip]
+    edges: int
+    rejected: int
+    cases: int
+
+
+def verify(compiled: dict, rules: RuleBook, lattice: Lattice, index: OperationIndex) -> Report:
+    """Run every proof over the rules against this catalog (the lattice's) and index."""
+    catalog = lattice.catalog
+    rule_list = list(rules)
+    problems = check_edges(compiled, catalog, index, rule_list)
+    problems += check_names(rule_list, catalog, index)
+    for case in cases(rule_list):
+        problems += check_consistency(case, lattice, index)
+    decided, skips = least_cases(rule_list, lattice, index)
+    for case, least in decided:
+        problems += check_least(case, least, lattice)
+    problems += check_one_answer(rule_list, lattice, index)
+    problems += check_explicit_alternatives(compiled, rule_list, lattice, index)
+    return Report(problems, skips, len(compiled["edges"]), len(compiled["rejected"]), len(cases(rule_list)))
+
+
+def verify_bundled() -> tuple[str, int]:
+    """`scopelint rules verify`: the proofs over the built-in rules against the catalog and operation index in use
+    (the user's refreshed copies, else the bundled ones); the text to print and the exit code (1 on any problem)."""
+    import json
+
+    from scopelint.lattice import load_lattice
+    from scopelint.operations import load_operations
+    from scopelint.paths import DATA
+    from scopelint.rules import load_builtin_rules
+
+    lattice = load_lattice()
+    index = load_operations()
+    compiled = json.loads((DATA / "lattice.json").read_text(encoding="utf-8"))
+    report = verify(compiled, load_builtin_rules(), lattice, index)
+    lines = [f"catalog: {lattice.catalog.origin} ({lattice.catalog.source})", f"operation index: {index.source}"]
+    lines += [f"disagreement: {p}" for p in report.problems]
+    reasons: dict[str, int] = {}
+    for skip in report.skips:
+        kind = skip.reason.split(":")[0]
+        reasons[kind] = reasons.get(kind, 0) + 1
+    lines.append(f"{report.edges} curated edges proven, {report.rejected} claims rejected at build time; "
+                 f"{report.cases} requirements checked")
+    lines += [f"least privilege not decidable for {n}: {kind}" for kind, n in sorted(reasons.items())]
+    lines.append(f"{len(report.problems)} disagreement(s)" if report.problems else "verified: no disagreement")
+    return "\n".join(lines) + "\n", 1 if report.problems else 0
