@@ -113,7 +113,8 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit
         elif p in held:
             status = "granted"
         else:
-            cover = sorted((h for h in held if lattice.covers(h, p)), key=lattice.rank)
+            cover = sorted((h for h in held if lattice.covers(h, p)), key=lattice.rank) or _alternative_cover(
+                result.needed_by.get(p, []), held, lattice)
             status = f"covered by {cover[0].name}" if cover else "missing"
         links = tuple(_link(n) for n in result.needed_by.get(p, []))
         required.append(_row(p, catalog, status, links))
@@ -145,6 +146,18 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit
         highest_privilege=top,
         highest=tuple(r.permission.name for r in held_rows if top is not None and r.privilege == top),
     )
+
+
+def _alternative_cover(needs: list[Need], held: set[Permission], lattice: Lattice) -> list[Permission]:
+    """The grants that satisfy every need through another of its alternatives (e.g. an explicit Sites.ReadWrite.All
+    set where no edge makes it cover Files.ReadWrite), least privileged first; empty if some need is not met."""
+    used: set[Permission] = set()
+    for need in needs:
+        alt = next((a for a in need.alternatives if all(any(lattice.covers(h, q) for h in held) for q in a)), None)
+        if alt is None:
+            return []
+        used.update(min((h for h in held if lattice.covers(h, q)), key=lattice.rank) for q in alt)
+    return sorted(used, key=lattice.rank)
 
 
 def _row(p: Permission, catalog: Catalog, status: str, links: tuple[EvidenceLink, ...] = ()) -> PermissionRow:

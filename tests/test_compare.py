@@ -28,9 +28,9 @@ def names(perms) -> list[str]:
     return [p.name for p in perms]
 
 
-def test_group_readwrite_all_never_beats_tasks_readwrite_plus_group_read_all():
+def test_group_readwrite_all_never_beats_tasks_readwrite_plus_groupmember_read_all():
     result = ENGINE.check(manifest("[CreateTask, GetGroup]"), None)
-    assert names(result.minimal) == ["Group.Read.All", "Tasks.ReadWrite"]
+    assert names(result.minimal) == ["GroupMember.Read.All", "Tasks.ReadWrite"]
 
 
 def test_one_permission_serving_two_activities_beats_two():

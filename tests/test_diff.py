@@ -11,33 +11,34 @@ from report_fixtures import HOSTILE, write_project
 
 
 def test_two_manifests_newly_required_admin_consent_and_removable(cli, tmp_path):
-    base = write_project(tmp_path / "base", activities=("Send Mail",))
+    base = write_project(tmp_path / "base", activities=("Send Mail", "Get Calendars"))
     head = write_project(tmp_path / "head", activities=("Send Mail", "Create Group", "Write Range"))
     run = cli("diff", base, head, "--format", "json")
     assert run.code == 0, run.stderr
     [d] = json.loads(run.stdout)["manifests"]
-    assert [c["permission"] for c in d["newly_required"]] == ["Directory.ReadWrite.All", "Files.ReadWrite"]
-    assert [c["permission"] for c in d["newly_admin_consent"]] == ["Directory.ReadWrite.All"]
-    assert d["newly_admin_consent"][0]["needed_by"] == ["Create Group", "Send Mail"]
-    assert [c["permission"] for c in d["now_removable"]] == ["User.Read"]
+    # Create Group: Microsoft's least privilege for POST /groups is Group.ReadWrite.All (issue #12)
+    assert [c["permission"] for c in d["newly_required"]] == ["Files.ReadWrite", "Group.ReadWrite.All"]
+    assert [c["permission"] for c in d["newly_admin_consent"]] == ["Group.ReadWrite.All"]
+    assert d["newly_admin_consent"][0]["needed_by"] == ["Create Group"]
+    assert [c["permission"] for c in d["now_removable"]] == ["Calendars.ReadBasic"]
     assert d["admin_consent"] == {"before": False, "after": True}
-    assert {p["permission"] for p in d["unchanged"]} == {"Mail.ReadWrite", "Mail.Send"}
+    assert {p["permission"] for p in d["unchanged"]} == {"Mail.ReadWrite", "Mail.Send", "User.Read"}
 
 
 def test_text_and_markdown(cli, tmp_path):
     base = write_project(tmp_path / "base", activities=("Send Mail", "Write Range"))
     head = write_project(tmp_path / "head", name=HOSTILE, activities=("Send Mail", "Create Group"))
     text = cli("diff", base, head).stdout
-    assert "  + Directory.ReadWrite.All (delegated, admin consent): Create Group, Send Mail" in text
+    assert "  + Group.ReadWrite.All (delegated, admin consent): Create Group" in text
     assert "  - Files.ReadWrite (delegated): Write Range  (now removable)" in text
-    assert "  ! newly needs admin consent: Directory.ReadWrite.All" in text
-    assert text.rstrip().endswith("1 newly required, 1 newly needing admin consent, 2 now removable in 1 manifest")
+    assert "  ! newly needs admin consent: Group.ReadWrite.All" in text
+    assert text.rstrip().endswith("1 newly required, 1 newly needing admin consent, 1 now removable in 1 manifest")
     markdown = cli("diff", base, head, "--format", "markdown").stdout
     assert markdown.startswith("## Microsoft Graph permission impact: 1 newly required, 1 newly needing admin "
-                               "consent, 2 now removable")
-    assert "| ➕ newly required | Directory.ReadWrite.All | delegated | yes | 4 | Create Group, Send Mail |" in markdown
+                               "consent, 1 now removable")
+    assert "| ➕ newly required | Group.ReadWrite.All | delegated | yes | 4 | Create Group |" in markdown
     assert "| ➖ now removable | Files.ReadWrite | delegated | no | 2 | Write Range |" in markdown
-    assert "**The app now needs admin consent**: Directory.ReadWrite.All" in markdown
+    assert "**The app now needs admin consent**: Group.ReadWrite.All" in markdown
     assert "<script>" not in markdown and "](javascript:" not in markdown
 
 
