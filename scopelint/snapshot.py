@@ -114,8 +114,9 @@ def _consent_key(c: Consent) -> tuple:
 
 
 def registration_of(snap: Snapshot, catalog: Catalog, name: str) -> Registration:
-    """A live snapshot as a Registration, through the same reader as a snapshot file (so both judge alike)."""
-    return parse_snapshot(to_document(snap), name, catalog, None)
+    """A live snapshot as a Registration, through the same reader as a snapshot file (so both judge alike). The
+    document is built here, so it skips the schema check a file gets (~10 ms per app in a whole-tenant audit)."""
+    return _registration(to_document(snap), name, catalog, _Lines(""))
 
 
 def parse_snapshot(doc: dict, name: str, catalog: Catalog, locator: Any) -> Registration:
@@ -135,6 +136,10 @@ def parse_snapshot(doc: dict, name: str, catalog: Catalog, locator: Any) -> Regi
     if not _is_date_time(doc["fetched"]):  # jsonschema checks "format" only with optional extras installed
         raise InputError(f"invalid snapshot: fetched: {doc['fetched']!r} is not a 'date-time'", name,
                          lines.key('"fetched"'))
+    return _registration(doc, name, catalog, lines)
+
+
+def _registration(doc: dict, name: str, catalog: Catalog, lines: _Lines) -> Registration:
     requested, unresolved, others = _requested(doc["requested"], catalog, lines)
     consented, unknown = _consented(doc["consented"], catalog, lines)
     app = doc["application"]
