@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--before-apps", type=int, default=1_000, help="tenant size for the earlier reader (0: skip)")
     parser.add_argument("--before", default="7a6c76d", help="commit of the earlier reader")
     parser.add_argument("--before-concurrency", type=int, default=16, help="its --concurrency (4 is the default)")
+    parser.add_argument("--after", help="commit to measure as after (default: this checkout as it is)")
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--throttle", type=float, default=0.02)
     args = parser.parse_args()
@@ -236,21 +237,22 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="scopelint-audit-bench-") as tmp:
         work = Path(tmp)
+        after_tree = extract(args.after, work / "after") if args.after else ROOT
         if args.before_apps:
             small = Server(tenant(args.before_apps), args.latency, args.throttle)
             before_tree = extract(args.before, work / "before")
             before = client(before_tree, small, work / "before.json", ["--concurrency", str(args.before_concurrency)])
             print(row(f"before ({args.before}, per app, --concurrency {args.before_concurrency})",
                       args.before_apps, before), flush=True)
-            after = client(ROOT, small, work / "after-small.json", [])
-            print(row("after (whole tenant)", args.before_apps, after), flush=True)
+            after = client(after_tree, small, work / "after-small.json", [])
+            print(row(f"after ({args.after or 'this checkout'}, whole tenant)", args.before_apps, after), flush=True)
             same = (work / "before.json").read_bytes() == (work / "after-small.json").read_bytes()
             print(f"\nsame JSON output before and after on {args.before_apps:,} apps: {same}\n", flush=True)
             if not same:
                 raise SystemExit("the outputs differ")
         big = Server(tenant(args.apps), args.latency, args.throttle)
-        after = client(ROOT, big, work / "after.json", [])
-        print(row("after (whole tenant)", args.apps, after))
+        after = client(after_tree, big, work / "after.json", [])
+        print(row(f"after ({args.after or 'this checkout'}, whole tenant)", args.apps, after))
         audited = len(json.loads((work / "after.json").read_text())["apps"])
         print(f"\n{audited:,} apps in the output; load average after: "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
