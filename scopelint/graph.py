@@ -41,6 +41,7 @@ _APP_FIELDS = ["id", "appId", "displayName", "requiredResourceAccess"]
 _SP_FIELDS = ["id", "appId", "displayName", "appOwnerOrganizationId"]
 _GRANT_FIELDS = ["clientId", "consentType", "principalId", "resourceId", "scope"]
 _ROLE_FIELDS = ["appRoleId", "principalId", "resourceId"]
+BATCH_SIZE = 20  # requests per JSON $batch, Graph's limit (https://learn.microsoft.com/graph/json-batching)
 PAGE_MAX = 999  # the largest $top directory collections accept (https://learn.microsoft.com/graph/paging)
 _SDK_LOGGERS = ("azure", "httpx", "httpcore", "hpack", "h2", "kiota_http", "kiota_abstractions",
                 "kiota_authentication_azure", "kiota_serialization_json", "msgraph", "msgraph_core", "msal")
@@ -420,9 +421,11 @@ class _Graph:
                                 f"({type(exc).__name__})") from None
 
     def _explain(self, exc: Any, what: str, need: str) -> str:
-        status = exc.response_status_code
         error = getattr(exc, "error", None)
-        code = getattr(error, "code", None)
+        return self._explain_status(exc.response_status_code, getattr(error, "code", None),
+                                    getattr(error, "message", None), what, need)
+
+    def _explain_status(self, status: int, code: Any, message: Any, what: str, need: str) -> str:
         detail = f" {self._clean(code)}" if code else ""
         if status == 401:
             return (f"Microsoft Graph rejected the credentials (401{detail}) while {what}: the token is missing, "
@@ -432,7 +435,6 @@ class _Graph:
         if status in RETRY_STATUSES:
             return (f"Microsoft Graph is throttling or unavailable ({status}) while {what}, still after retrying "
                     f"(at most {self.opts.max_retries} times within {self.opts.retry_budget:g} s); try again later")
-        message = getattr(error, "message", None)
         return f"Microsoft Graph answered {status}{detail} while {what}" + (
             f": {self._clean(message)}" if message else "")
 
@@ -537,17 +539,10 @@ class _Graph:
 
     async def snapshots(self, app_ids: list[str] | None,
                         progress: Callable[[int, int, str], None] | None) -> list[Snapshot]:
-        """The whole tenant from four paged collections joined here (`app_ids` None), else each app on its own."""
-        if app_ids is None:
-            snaps = await self.tenant_snapshots()
-        else:
-            gate = asyncio.Semaphore(max(1, self.opts.concurrency))
-
-            async def one(app_id: str) -> Snapshot:
-                async with gate:
-                    return await self.snapshot(app_id)
-
-            snaps = list(await asyncio.gather(*(one(a) for a in dict.fromkeys(app_ids))))
+        """The whole tenant from four paged collections joined here (`app_ids` None), else the apps named, their
+        reads sent together in JSON batches."""
+        snaps = await (self.tenant_snapshots() if app_ids is None else self.batched_snapshots(list(
+            dict.fromkeys(app_ids))))
         if progress is not None:
             for done, snap in enumerate(snaps, 1):
                 progress(done, len(snaps), snap.display_name or snap.app_id)
@@ -622,6 +617,126 @@ class _Graph:
             roles = await self._pages("reading the app role assignments", READ_APPS, roles_b)
             await self._resolve({str(r.get("resourceId") or "").lower() for r in [*grants, *roles]})
         return self._assemble(app_id, app, sp, grants, roles, names)
+
+    async def batched_snapshots(self, app_ids: list[str]) -> list[Snapshot]:
+        """The apps named, by their own reads like `snapshot`, sent in JSON $batch requests of 20: first each app
+        and its service principal, then their grants and role assignments (later pages are followed one by one)."""
+        names = await self.names()
+        reads: list[tuple[str, str, str]] = []
+        for app_id in app_ids:
+            builder = self.client.applications_with_app_id(app_id)
+            reads.append(("reading the application", READ_APPS,
+                          self._path(builder.to_get_request_information(_request_config(builder, select=_APP_FIELDS)))))
+            sp_builder = self.client.service_principals_with_app_id(app_id)
+            reads.append(("reading the app's service principal", READ_APPS, self._path(
+                sp_builder.to_get_request_information(_request_config(sp_builder, select=_SP_FIELDS)))))
+        found = await self._batch(reads)
+        apps, sps = found[0::2], found[1::2]
+        for app_id, app in zip(app_ids, apps, strict=True):
+            if app is None:
+                where = f" {self.opts.tenant}" if self.opts.tenant else ""
+                raise InputError(f"no application with appId {app_id} in the tenant{where}: give the Application "
+                                 "(client) ID from the app registration's overview page")
+        with_sp = [(app_id, _sp_id(sp, app_id)) for app_id, sp in zip(app_ids, sps, strict=True) if sp is not None]
+        reads = []
+        for _, sp_id in with_sp:
+            grants_b = self.client.oauth2_permission_grants
+            reads.append(("reading the delegated permission grants", READ_GRANTS, self._path(
+                grants_b.to_get_request_information(_request_config(
+                    grants_b, filter=f"clientId eq '{sp_id}'", select=_GRANT_FIELDS, top=PAGE_MAX)))))
+            roles_b = self.client.service_principals.by_service_principal_id(sp_id).app_role_assignments
+            reads.append(("reading the app role assignments", READ_APPS, self._path(
+                roles_b.to_get_request_information(_request_config(roles_b, select=_ROLE_FIELDS, top=PAGE_MAX)))))
+        pages = await self._batch(reads)
+        consents: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for k, (app_id, _) in enumerate(with_sp):
+            grants = await self._rest(reads[2 * k], pages[2 * k])
+            roles = await self._rest(reads[2 * k + 1], pages[2 * k + 1])
+            consents[app_id] = (grants, roles)
+        await self._resolve({str(row.get("resourceId") or "").lower()
+                             for grants, roles in consents.values() for row in [*grants, *roles]})
+        return [self._assemble(app_id, app or {}, sp, *consents.get(app_id, ([], [])), names)
+                for app_id, app, sp in zip(app_ids, apps, sps, strict=True)]
+
+    async def _rest(self, read: tuple[str, str, str], first: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """A collection whose first page came in a batch: its items and those of the pages after it."""
+        what, need, _ = read
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        doc = first
+        while doc is not None:
+            items.extend(_values(doc, what))
+            link = self._next_link(doc, seen, what)
+            if link is None:
+                break
+            doc = await self._json(what, need, self.client.applications.with_url(link).to_get_request_information())
+        return items
+
+    def _path(self, info: Any) -> str:
+        """The request's URL below the API root, as a $batch item names it (expanded now: the SDK's builders share
+        their path parameters, so a later builder would change an earlier request's URL)."""
+        info.path_parameters["baseurl"] = self.opts.base_url
+        return str(info.url)[len(self.opts.base_url):].replace("%24", "$")
+
+    async def _batch(self, reads: list[tuple[str, str, str]]) -> list[dict[str, Any] | None]:
+        """GET requests sent BATCH_SIZE to a JSON $batch (https://learn.microsoft.com/graph/json-batching), at most
+        `concurrency` batches at a time. An item answered 429/503/504 is sent again after its Retry-After, within the
+        same bounds as any request; a 404 gives None; any other failure is one line, as for a single request."""
+        from kiota_abstractions.method import Method
+        from kiota_abstractions.request_information import RequestInformation
+
+        urls = [url for _, _, url in reads]
+        results: list[dict[str, Any] | None] = [None] * len(reads)
+        gate = asyncio.Semaphore(max(1, self.opts.concurrency))
+
+        async def send(chunk: list[int]) -> None:
+            start, attempt = time.monotonic(), 0
+            while chunk:
+                body = {"requests": [{"id": str(i), "method": "GET", "url": urls[i]} for i in chunk]}
+                info = RequestInformation(Method.POST, "{+baseurl}/$batch", {})
+                info.headers.try_add("Accept", "application/json")
+                info.set_stream_content(json.dumps(body).encode(), "application/json")
+                async with gate:
+                    doc = await self._json("sending a batch of reads", READ_APPS, info)
+                answers = _objects((doc or {}).get("responses"))
+                by_id = {str(a.get("id")): a for a in answers}
+                again, delay, last = [], 0.0, 0
+                for i in chunk:
+                    what, need, _ = reads[i]
+                    answer = by_id.get(str(i))
+                    status = answer.get("status") if answer is not None else None
+                    if not isinstance(status, int):
+                        raise ExternalError(f"Microsoft Graph sent a response scopelint cannot read while {what} "
+                                            "(batch)")
+                    item = answer.get("body") if answer is not None else None
+                    if 200 <= status < 300:
+                        if not isinstance(item, dict):
+                            raise ExternalError(f"Microsoft Graph sent a response scopelint cannot read while {what}")
+                        results[i] = item
+                    elif status == 404:
+                        results[i] = None
+                    elif status in RETRY_STATUSES and attempt < self.opts.max_retries:
+                        headers = {str(k).lower(): v for k, v in ((answer or {}).get("headers") or {}).items()}
+                        wait = _retry_after(str(headers.get("retry-after") or ""))
+                        delay = max(delay, min(2.0 ** attempt, 30.0) if wait is None else wait)
+                        again.append(i)
+                        last = status
+                    else:
+                        error = item.get("error") if isinstance(item, dict) else None
+                        error = error if isinstance(error, dict) else {}
+                        raise ExternalError(self._explain_status(status, error.get("code"), error.get("message"),
+                                                                 what, need))
+                if again and time.monotonic() - start + delay > self.opts.retry_budget:
+                    what, need, _ = reads[again[0]]
+                    raise ExternalError(self._explain_status(last, None, None, what, need))
+                if again:
+                    await asyncio.sleep(delay)
+                    attempt += 1
+                chunk = again
+
+        await asyncio.gather(*(send(list(range(k, min(k + BATCH_SIZE, len(reads)))))
+                               for k in range(0, len(reads), BATCH_SIZE)))
+        return results
 
     def _assemble(self, app_id: str, app: dict[str, Any], sp: dict[str, Any] | None, grants: list[dict[str, Any]],
                   roles: list[dict[str, Any]], names: _Names) -> Snapshot:

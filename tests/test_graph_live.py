@@ -119,6 +119,9 @@ class FakeGraph:
         self.state = _tenant_state()
         self.script: dict[str, list[dict]] = {}
         self.requests: list[tuple[str, str | None]] = []
+        self.batched: list[str] = []  # the requests that came inside a JSON $batch
+        self._last_scripted: dict[str, bool] = {}
+        self.batch_sizes: list[int] = []
         self.page_size = 2
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -142,6 +145,27 @@ class FakeGraph:
                 status, headers, body, delay = fake.answer(self.path, self.headers.get("Authorization"))
                 if delay:
                     time.sleep(delay)
+                self.reply(status, headers, body)
+
+            def do_POST(self) -> None:
+                auth = self.headers.get("Authorization")
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with fake.lock:
+                    fake.requests.append((self.path, auth))
+                status, headers, body, _ = fake.answer(self.path, auth)
+                if status == 200 and not fake.scripted(self.path):
+                    body = {"responses": []}
+                    fake.batch_sizes.append(len(json.loads(raw)["requests"]))
+                    for item in json.loads(raw)["requests"]:
+                        with fake.lock:
+                            fake.batched.append(item["url"])
+                        code, item_headers, item_body, _ = fake.answer("/v1.0" + item["url"], auth)
+                        body["responses"].append({"id": item["id"], "status": code, "headers": item_headers,
+                                                  "body": json.loads(item_body) if isinstance(item_body, bytes)
+                                                  else item_body})
+                self.reply(status, headers, body)
+
+            def reply(self, status: int, headers: dict, body) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:
                     self.send_response(status)
@@ -156,11 +180,17 @@ class FakeGraph:
 
         return Handler
 
+    def scripted(self, raw_path: str) -> bool:
+        """Whether the last answer for this path came from the script (a $batch answered as scripted)."""
+        return self._last_scripted.get(unquote(urlsplit(raw_path).path), False)
+
     def answer(self, raw_path: str, auth: str | None):
         path = unquote(urlsplit(raw_path).path)
         with self.lock:
+            self._last_scripted[path] = False
             for prefix, queue in self.script.items():
                 if path.startswith(prefix) and queue:
+                    self._last_scripted[path] = True
                     step = queue.pop(0)
                     body = step.get("body", {"error": {"code": "Scripted", "message": "scripted"}})
                     if step.get("echo_auth"):
@@ -173,6 +203,8 @@ class FakeGraph:
 
     def route(self, path: str, query: dict):
         s = self.state
+        if path == "/$batch":
+            return 200, {}, {}
         if path.startswith("/applications(appId="):
             app = s["apps"].get(_key(path))
             return (200, {}, app) if app else (404, {}, _error("Request_ResourceNotFound", "not found"))
@@ -677,3 +709,37 @@ def test_whole_tenant_page_that_is_no_collection_is_an_external_failure(live, gr
     run = live("audit", "--live", "--all-apps")
     assert run.code == 3 and "cannot read" in run.stderr and "delegated permission grants" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 2
+
+
+def test_named_apps_are_read_in_json_batches_of_twenty(live, graph):
+    graph.page_size = 999
+    _grow(graph, 45)
+    ids = sorted(a for a in graph.state["apps"] if a.startswith("00000000-"))
+    run = live("audit", "--live", *(a for i in ids for a in ("--app-id", i)), "-f", "json")
+    assert run.code == 0, run.stderr
+    assert len(json.loads(run.stdout)["apps"]) == 45
+    with_sp = sum(1 for sp in graph.state["sps"].values() if sp["appId"] in ids)
+    assert len(graph.batched) == 2 * 45 + 2 * with_sp and max(graph.batch_sizes) == 20
+    assert all("$select=" in url for url in graph.batched)
+    # the Graph service principal, the batches, and the SharePoint service principal a grant names
+    assert len(graph.requests) == 1 + -(-90 // 20) + -(-2 * with_sp // 20) + 1
+
+
+def test_a_throttled_item_of_a_batch_is_sent_again(live, graph):
+    graph.script["/v1.0/oauth2PermissionGrants"] = [{"status": 429, "headers": {"Retry-After": "0"}}]
+    run = live("audit", "--live", "--app-id", APP_ID, "--app-id", OTHER_APP_ID, "-f", "json")
+    assert run.code == 0, run.stderr
+    assert sum(1 for url in graph.batched if url.startswith("/oauth2PermissionGrants")) == 3
+    graph.script["/v1.0/oauth2PermissionGrants"] = [{"status": 429, "headers": {"Retry-After": "0"}}] * 20
+    run = live("audit", "--live", "--app-id", APP_ID, "-f", "json")
+    assert run.code == 3 and "throttling" in run.stderr and len(run.stderr.strip().splitlines()) == 2
+
+
+def test_a_denied_or_missing_item_of_a_batch_is_one_line(live, graph):
+    graph.script["/v1.0/oauth2PermissionGrants"] = [
+        {"status": 403, "body": _error("Authorization_RequestDenied", "Insufficient privileges")}]
+    run = live("audit", "--live", "--app-id", APP_ID)
+    assert run.code == 3 and "403" in run.stderr and "DelegatedPermissionGrant.Read.All" in run.stderr
+    run = live("audit", "--live", "--app-id", APP_ID, "--app-id", "11111111-2222-4333-8444-555555555555")
+    assert run.code == 2 and "no application with appId 11111111-2222-4333-8444-555555555555" in run.stderr
+    assert "Traceback" not in run.stderr
