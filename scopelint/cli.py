@@ -1,4 +1,5 @@
-"""The command line: parse options, call the engine, pick a reporter, decide the exit code. Nothing else."""
+"""The command line: parse options, call the session and the engine, pick a reporter. Commands return their exit
+code (decided by findings.exit_code for findings); `_Group.main` is the only place that exits."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ _PATH = click.Path()
 
 
 class _Group(click.Group):
-    """Turns every expected failure into one line and the documented exit code, never a traceback."""
+    """The one place the process exits: a command returns its exit code (None is 0); every expected failure
+    becomes one line and the documented exit code, never a traceback."""
 
     def main(self, args=None, prog_name=None, **extra):
         try:
@@ -126,7 +128,7 @@ def _session(manifests, rule_paths, config_file):
                    "declared needs no call exercised (see `scopelint usage`).")
 @_live_options
 def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, project, tenant,
-          token_env, graph_url, timeout, config_file, changed, logs) -> None:
+          token_env, graph_url, timeout, config_file, changed, logs) -> int:
     """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
     from scopelint.session import find_manifests, manifests_affected_by
 
@@ -134,7 +136,7 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
     manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."])
     if not manifests:
         if changed:
-            return
+            return 0
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
     session = _session(manifests, rule_paths, config_file)
     override, loader = _registration_source(session, registration, live, app_id,
@@ -144,7 +146,7 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
     _emit(report, targets, session)
-    sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
+    return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
 
 
 @main.command()
@@ -177,7 +179,7 @@ def check(paths, registration, formats, outputs, strict, fail_level, rule_paths,
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=60.0, show_default=True,
               help="Seconds to wait for the workspace's answer.")
 def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, registration, formats, outputs,
-          strict, fail_level, rule_paths, config_file, logs_url, tenant, token_env, timeout) -> None:
+          strict, fail_level, rule_paths, config_file, logs_url, tenant, token_env, timeout) -> int:
     """Observed usage: which granted permissions went unused, which calls nothing declares, which were denied.
 
     Reads Microsoft Graph activity logs (--logs FILE..., or --workspace ID live) and joins them with the
@@ -198,7 +200,7 @@ def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, r
         query = summary_query([app] if app else registration_app_ids(session, manifests, override), bound)
     if show_query:
         click.echo(query, nl=False)
-        return
+        return 0
     remote = None
     if workspace:
         from scopelint.usage.live import workspace_options
@@ -210,7 +212,7 @@ def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, r
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
     _emit(report, targets, session)
-    sys.exit(exit_code(report.findings, report.fail_level, input_error=bool(input_errors)))
+    return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
 
 
 def _usage_filters(since, app_id):
@@ -329,24 +331,58 @@ def _emit(report, targets, session, audit_all: bool = False) -> None:
 @click.argument("manifest", type=_PATH)
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "manifest", "az", "terraform"]),
               default="text",
-              help="text/json: the minimal set; manifest: its requiredResourceAccess JSON; az: az ad app permission "
-                   "commands from the registration to it; terraform: a required_resource_access block.")
+              help="text/json: the minimal set; the remedy as manifest: its requiredResourceAccess JSON; az: az ad app "
+                   "permission commands from the registration to it; terraform: a required_resource_access block.")
 @click.option("--registration", "-r", type=_PATH,
-              help="Registration to start from (--format az; default: the manifest's or the configuration's).")
+              help="Registration to start from (remedy formats; default: the manifest's or the configuration's).")
+@click.option("--project", "project", type=click.Path(file_okay=False),
+              help="UiPath project folder the manifest describes (overrides its 'project:' key).")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
-def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
-    """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal)."""
-    from scopelint.manifest import load_manifest
-
+def scopes(manifest, fmt, registration, project, rule_paths, config_file) -> int:
+    """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal), or the
+    remedy that takes its registration there. Refuses (exit 1) when the project uses activities the manifest does
+    not declare: a remedy must never remove what a workflow uses."""
     session = _session([manifest], rule_paths, config_file)
-    m = load_manifest(manifest, session.config_for(manifest).limits)
-    if fmt in ("manifest", "az", "terraform"):
-        sys.exit(_remedy(session, m, fmt, Path(registration) if registration else None))
-    result = session.engine.check(m, None)
-    for f in result.findings:
-        if f.severity == "error":
-            click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}", err=True)
+    return _scopes(session, Path(manifest), fmt, Path(registration) if registration else None,
+                   Path(project) if project else None)
+
+
+def _scopes(session, path: Path, fmt: str, registration: Path | None, project: Path | None) -> int:
+    """The minimal set or the remedy for one manifest, read from the same Analysis `check` reads."""
+    from scopelint.checks import BY_KIND
+    from scopelint.fixes import plan_fix
+    from scopelint.manifest import LiveRegistration, load_manifest
+
+    config = session.config_for(path)
+    m = load_manifest(path, config.limits)
+    source = registration or m.registration or config.registration
+    remedy = fmt in ("manifest", "az", "terraform")
+    reg = None
+    if remedy and not isinstance(source, LiveRegistration):
+        reg = session.registration_for(m, registration, None, config)
+    result = session.evaluate(m, reg, session.project_for(m, project, config), config)
+    about_needs = [f for f in result.active if BY_KIND[f.kind].requires is None]
+    for f in about_needs:
+        click.echo(f"scopelint: {f.severity}: {f.file}:{f.line}: {f.message}", err=True)
+    if result.analysis.drifted:
+        for uses in result.analysis.undeclared:
+            click.echo(f"scopelint: error: {uses[0].file}:{uses[0].line}: {uses[0].canonical} is used by the project "
+                       "but not declared in the manifest", err=True)
+        click.echo("scopelint: error: no permission set printed: the manifest does not declare every activity its "
+                   "project uses, so following it could remove what a workflow needs; run 'scopelint scan --write', "
+                   "review the manifest, and run scopes again", err=True)
+        return 1
+    fail_level = session.configs.fail_level([path]) or "error"
+    if remedy:
+        _print_remedy(plan_fix(result, session.catalog, __version__,
+                               source.client_id if isinstance(source, LiveRegistration) else None), fmt)
+    else:
+        _print_minimal(session, result, fmt)
+    return exit_code(about_needs, fail_level)
+
+
+def _print_minimal(session, result, fmt: str) -> None:
     rows = []
     for p in result.minimal:
         info = session.catalog.get(p.type, p.name)
@@ -359,37 +395,20 @@ def scopes(manifest, fmt, registration, rule_paths, config_file) -> None:
         })
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, sort_keys=True))
-    else:
-        for row in rows:
-            admin = "  (admin consent)" if row["admin_consent"] else ""
-            click.echo(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
-    sys.exit(2 if any(f.severity == "error" for f in result.findings) else 0)
+        return
+    for row in rows:
+        admin = "  (admin consent)" if row["admin_consent"] else ""
+        click.echo(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
 
 
-def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
-    """Print the fix for one manifest; exit code 2 when its needs could not all be worked out."""
-    from scopelint.checks import BY_KIND
-    from scopelint.fixes import plan_fix
-    from scopelint.manifest import LiveRegistration
+def _print_remedy(plan, fmt: str) -> None:
     from scopelint.report import fix_formats
 
-    config = session.config_for(manifest.path)
-    source = registration or manifest.registration or config.registration
-    reg = None
-    if not isinstance(source, LiveRegistration):
-        reg = session.registration_for(manifest, registration, None, config)
-    result = session.engine.check(manifest, reg)
-    errors = [f for f in result.findings if f.severity == "error" and BY_KIND[f.kind].requires is None]
-    for f in errors:
-        click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}", err=True)
-    plan = plan_fix(result, session.catalog, __version__,
-                    source.client_id if isinstance(source, LiveRegistration) else None)
     if fmt == "manifest":
         _announce([f"note: {n}" for n in fix_formats.notes(plan)])
     render = {"manifest": fix_formats.render_manifest, "az": fix_formats.render_az,
               "terraform": fix_formats.render_terraform}[fmt]
     click.echo(render(plan), nl=False)
-    return 2 if errors else 0
 
 
 @main.command("report")
@@ -402,7 +421,7 @@ def _remedy(session, manifest, fmt: str, registration: Path | None) -> int:
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
 @click.option("--logs", "logs", multiple=True, type=_PATH,
               help="Graph activity log export or recording (repeatable): observed-usage findings in the report.")
-def report_command(paths, fmt, output, registration, rule_paths, config_file, logs) -> None:
+def report_command(paths, fmt, output, registration, rule_paths, config_file, logs) -> int:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
     from scopelint.session import find_manifests
@@ -420,7 +439,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
     _emit(report, [(fmt, output)], session, audit_all=True)
     if output:
         _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])
-    sys.exit(2 if input_errors else 0)
+    return 2 if input_errors else 0
 
 
 @main.command()
@@ -498,13 +517,13 @@ def rules_list(fmt, rule_paths) -> None:
 
 
 @rules.command("verify")
-def rules_verify() -> None:
+def rules_verify() -> int:
     """Prove the rules and the lattice against the catalog and operation index in use; exit 1 on any disagreement."""
     from scopelint.proofs import verify_bundled
 
     text, code = verify_bundled()
     click.echo(text, nl=False)
-    sys.exit(code)
+    return code
 
 
 @main.group()
@@ -644,7 +663,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
               help="Workflows larger than this are reported, not read.")
 @click.option("--max-xml-depth", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
               help="Workflows whose elements nest deeper than this are reported, not read.")
-def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> None:
+def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> int:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
     from scopelint.report.scan import render_json, render_text
     from scopelint.rules import load_builtin_rules
@@ -686,4 +705,4 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> No
         click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
     if result.nothing_read:
         click.echo("scopelint: error: nothing could be read", err=True)
-    sys.exit(2 if result.nothing_read or failed else 0)
+    return 2 if result.nothing_read or failed else 0

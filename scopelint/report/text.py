@@ -1,4 +1,4 @@
-"""Terminal output: findings grouped per manifest, then a one-line summary."""
+"""Terminal output: per manifest what it needs and its findings, then a one-line summary."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ def render(report: RunResult) -> str:
         described.add(m.path)
         reg = result.registration.path if result.registration else "no registration: requirements only"
         lines.append(style(m.path, bold=True) + f"  ({m.name}, {m.auth}, {reg})")
+        lines.append(f"  needs: {', '.join(p.name for p in result.minimal) or 'none'}")
         lines.extend(_finding_lines(by_manifest.get(m.path, []), m.path, style))
-        if not any(f.suppressed_by is None for f in by_manifest.get(m.path, [])):
-            lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered"
-                         if result.registration else f"  needs: {', '.join(p.name for p in result.minimal) or 'none'}")
+        if result.registration and not any(f.suppressed_by is None for f in by_manifest.get(m.path, [])):
+            lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered")
         lines.append("")
     for path, items in sorted(by_manifest.items()):
         if path not in described:
