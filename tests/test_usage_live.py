@@ -30,6 +30,9 @@ ROWS = [
      "2026-11-28T10:00:00Z", "2026-11-02T08:00:00Z"],
     [APP, "GET", "/users/{id}/calendar/events", 403, SCOPES, "", 12, "2026-11-20T10:00:00Z",
      "2026-11-19T08:00:00Z"],
+    # Sites.ReadWrite.All serving a list read that needs only Sites.Read.All: the token is broader than its calls
+    # (the workbook write above needs Files.ReadWrite, which Sites.ReadWrite.All does not cover: issue #12)
+    [APP, "GET", "/sites/{id}/lists/{id}/items", 200, SCOPES, "", 6, "2026-11-21T10:00:00Z", "2026-11-20T08:00:00Z"],
 ]
 
 
@@ -96,9 +99,9 @@ def test_workspace_query_runs_the_summary_kql_and_joins_it_with_the_manifest(log
     assert f'AppId =~ "{APP}"' in query and "summarize Calls = count()" in query
     doc = json.loads(run.stdout)
     kinds = sorted({f["kind"] for f in doc["findings"]})
-    assert kinds == ["denied", "token-broader", "unused-grant"]
+    assert kinds == ["denied", "token-broader", "unused-grant", "used-undeclared"]
     (usage,) = doc["usage"]
-    assert usage["calls"] == 4210 + 1300 + 4210 + 1300 + 12
+    assert usage["calls"] == 4210 + 1300 + 4210 + 1300 + 12 + 6
     assert usage["window"] == {"first": "2026-11-01T08:00:00", "last": "2026-11-29T10:00:00", "days": 29}
     assert usage["sources"] == [f"workspace:{WORKSPACE}"]
     assert TOKEN not in run.stdout + run.stderr
