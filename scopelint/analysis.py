@@ -18,7 +18,7 @@ from scopelint.rules import Rule
 
 if TYPE_CHECKING:
     from scopelint.compare import Engine
-    from scopelint.uipath import ActivityUse, Project, ScopeUse, ScopeValue
+    from scopelint.uipath import ActivityUse, GraphCall, LibraryHint, Project, ScopeUse, ScopeValue
     from scopelint.usage.join import Observed
 
 Alternative = tuple[Permission, ...]
@@ -143,6 +143,9 @@ class Analysis(NamedTuple):
     scope_requests: tuple[ScopeRequest, ...] = ()
     project_needs: tuple[Need, ...] = ()
     observed: "Observed | None" = None
+    undeclared_calls: tuple[tuple["GraphCall", ...], ...] = ()
+    unresolved_calls: tuple["GraphCall", ...] = ()
+    libraries: tuple[tuple["LibraryHint", bool], ...] = ()
 
     @property
     def other_type(self) -> str:
@@ -153,12 +156,14 @@ class Analysis(NamedTuple):
         """What the manifest or its project uses whose needs are unknown (unknown activities and Graph calls)."""
         names = [u.ref.ref for u in self.unknown_activities] + [op.request for op in self.unknown_operations]
         names += [uses[0].canonical for uses in self.undeclared if not uses[0].rule]
+        names += [c.text for c in self.unresolved_calls]
         return tuple(dict.fromkeys(names))
 
     @property
     def drifted(self) -> bool:
-        """The workflows use activities the manifest does not declare: its needs are not the project's."""
-        return bool(self.undeclared)
+        """The workflows use activities (or make Graph calls) the manifest does not declare: its needs are not the
+        project's."""
+        return bool(self.undeclared or self.undeclared_calls)
 
     def grant_line(self, permission: Permission) -> int | None:
         """The registration line requesting a permission."""
@@ -203,7 +208,7 @@ def analyse(engine: "Engine", manifest: Manifest, registration: Registration | N
 
 
 def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> Analysis:
-    from scopelint.drift import undeclared_uses, unused_declarations
+    from scopelint.drift import libraries, undeclared_calls, undeclared_uses, unresolved_calls, unused_declarations
 
     manifest = analysis.manifest
     undeclared = undeclared_uses(manifest, project, engine.rules)
@@ -216,9 +221,16 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
             req = rule.requirement(manifest.auth, shared)
             if not req.unsupported:
                 project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, shared=shared))
+    calls = undeclared_calls(manifest, project)
+    for places in calls:
+        req = engine.operation_requirement(manifest.auth, places[0].request or "")
+        if req is not None:
+            project_needs.append(engine.need(places[0].request or "", places[0].line, req))
     return analysis._replace(project=project, undeclared=undeclared,
                              unused_declared=unused_declarations(manifest, project, engine.rules),
-                             project_needs=tuple(project_needs))
+                             project_needs=tuple(project_needs), undeclared_calls=calls,
+                             unresolved_calls=unresolved_calls(project),
+                             libraries=libraries(project, engine.rules))
 
 
 def _with_registration(engine: "Engine", analysis: Analysis, reg: Registration) -> Analysis:

@@ -50,20 +50,26 @@ class Engine:
                 continue
             needs.append(self.need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared,
                                    column=ref.column))
-        if manifest.operations:
-            from scopelint.operations import load_operations  # lazy: 3 MB of path data
-
-            index = load_operations()
-            for op in manifest.operations:
-                match = index.match(ptype, op.request)
-                if match is None:
-                    unknown_ops.append(op)
-                    continue
-                names = sorted(set(match.least) | set(match.accepted))
-                alts = tuple((self.catalog.permission(ptype, n) or Permission(ptype, n),) for n in names)
-                req = Requirement(any_of=alts, provenance="derived", source=index.source, operations=(match.key,))
-                needs.append(self.need(op.request, op.line, req, column=op.column))
+        for op in manifest.operations:
+            op_req = self.operation_requirement(ptype, op.request)
+            if op_req is None:
+                unknown_ops.append(op)
+                continue
+            needs.append(self.need(op.request, op.line, op_req, column=op.column))
         return needs, unknown, unsupported, unknown_ops
+
+    def operation_requirement(self, ptype: str, request: str) -> Requirement | None:
+        """What a raw Graph call ('METHOD /path') needs, from Microsoft's operation index; None when it has no
+        entry. The index (3 MB of path data) loads on the first call."""
+        from scopelint.operations import load_operations
+
+        index = load_operations()
+        match = index.match(ptype, request)  # type: ignore[arg-type]
+        if match is None:
+            return None
+        names = sorted(set(match.least) | set(match.accepted))
+        alts = tuple((self.catalog.permission(ptype, n) or Permission(ptype, n),) for n in names)  # type: ignore[arg-type]
+        return Requirement(any_of=alts, provenance="derived", source=index.source, operations=(match.key,))
 
     def need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, shared: bool = False,
              column: int | None = None) -> Need:

@@ -15,7 +15,7 @@ from scopelint.catalog import OIDC_SCOPES, Catalog
 from scopelint.errors import InputError
 from scopelint.manifest import ActivityRef, Manifest
 from scopelint.rules import Rule, RuleBook
-from scopelint.uipath import DEFAULT_MAX_FILE_BYTES, ActivityUse, Project, scan
+from scopelint.uipath import DEFAULT_MAX_FILE_BYTES, ActivityUse, GraphCall, LibraryHint, Project, scan
 from scopelint.yamlio import DEFAULT_LIMITS, Limits
 
 _GRAPH_PREFIX = "https://graph.microsoft.com/"
@@ -72,6 +72,37 @@ def unused_declarations(manifest: Manifest, project: Project, rules: RuleBook) -
     return tuple(out)
 
 
+def undeclared_calls(manifest: Manifest, project: Project) -> tuple[tuple[GraphCall, ...], ...]:
+    """Per Graph call the workflows and code make (active, method and path known) that the manifest's operations:
+    do not list: its places, sorted. Calls are compared as the operation index reads them (host, version, case and
+    placeholder names do not matter)."""
+    from scopelint.operations import parse_request
+
+    declared = {parse_request(op.request) for op in manifest.operations}
+    groups: dict[tuple[str, str], list[GraphCall]] = {}
+    for c in project.calls:
+        if c.request and not c.disabled:
+            key = parse_request(c.request)
+            if key not in declared:
+                groups.setdefault(key, []).append(c)
+    return tuple(tuple(calls) for _key, calls in sorted(groups.items()))
+
+
+def unresolved_calls(project: Project) -> tuple[GraphCall, ...]:
+    """Active Graph calls whose method or path is computed at run time: they may need anything."""
+    return tuple(c for c in project.calls if c.request is None and not c.disabled)
+
+
+def libraries(project: Project, rules: RuleBook) -> tuple[tuple[LibraryHint, bool], ...]:
+    """Dependencies that may call Graph themselves, each with whether a loaded rule pack describes its activities
+    (a rule whose class lies in the library's namespace)."""
+    out = []
+    for lib in project.libraries:
+        prefix = lib.name.lower() + "."
+        out.append((lib, any(r.cls.lower().startswith(prefix) for r in rules)))
+    return tuple(out)
+
+
 def scope_requests(project: Project, catalog: Catalog, ptype: str) -> tuple[ScopeRequest, ...]:
     """The permissions the project's scopes ask for at sign-in, once per file and line. Services flags (old
     packages) name services, not permissions, and are not compared; expressions, `.default` and OIDC scopes
@@ -79,7 +110,7 @@ def scope_requests(project: Project, catalog: Catalog, ptype: str) -> tuple[Scop
     out: list[ScopeRequest] = []
     seen: set[tuple[str, str, int]] = set()
     for scope in project.active_scopes:
-        if scope.oauth_application == "UiPath" or scope.auth == "connections":
+        if (scope.oauth_application == "UiPath" and not scope.own_app_only) or scope.auth == "connections":
             continue
         for v in scope.authentication_scopes or ():
             name = v.value[len(_GRAPH_PREFIX):] if v.value.lower().startswith(_GRAPH_PREFIX) else v.value

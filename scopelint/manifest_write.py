@@ -51,7 +51,8 @@ def write_manifests(result: ScanResult, rules: RuleBook) -> list[WriteOutcome]:
             out.append(WriteOutcome(project.path, "skipped", notes=("no project.json: not a UiPath project, "
                                                                     "no manifest written",)))
             continue
-        if not project.activities and not project.packages and not manifest_path(project).exists():
+        if not project.activities and not project.packages and not project.operations and \
+                not manifest_path(project).exists():
             out.append(WriteOutcome(project.path, "skipped", notes=("no Microsoft 365 activities or package: "
                                                                     "no manifest written",)))
             continue
@@ -76,7 +77,7 @@ def write_manifest(project: Project, rules: RuleBook) -> WriteOutcome:
         action = "unchanged" if text == old else "updated"
     else:
         text = new_text(project, entries, disabled_only)
-        added, removed, notes, action = tuple(e.name for e in entries), (), (), "created"
+        added, removed, notes, action = tuple(e.name for e in entries) + project.operations, (), (), "created"
     _validate(text, str(path))
     if action != "unchanged":
         write_atomic(path, text)
@@ -106,6 +107,9 @@ def auth_for(project: Project) -> tuple[str, str | None]:
     if project.auth == "connections":
         return "delegated", ("the workflows sign in through Integration Service connections, which act for the "
                              "connection's user: delegated")
+    if project.only_disabled_scopes and not project.auth_modes:
+        return "delegated", ("the project's only Office 365 scope is inside a CommentOut (disabled), so nothing "
+                             "says how the workflows sign in: delegated assumed, check it")
     modes = ", ".join(project.auth_modes) or "no Office 365 scope found"
     return "delegated", f"scan could not tell how the workflows sign in ({modes}): delegated assumed, check it"
 
@@ -123,6 +127,9 @@ def new_text(project: Project, entries: list[_Entry], disabled_only: list[str]) 
         lines.append(f"# auth: {why}")
     lines += [f"auth: {auth}", "project: ."]
     lines += _activities_block(entries, disabled_only, "  ")
+    if project.operations:
+        lines += ["# Graph calls made outside the activity packages (HTTP Request, code), found by scan:",
+                  "operations:", *(f"  - {_scalar(op)}" for op in project.operations)]
     return "\n".join(lines) + "\n"
 
 
@@ -182,8 +189,58 @@ def update_text(text: str, name: str, project: Project, entries: list[_Entry], d
         while lines and not lines[-1].strip():
             lines.pop()
         lines += _activities_block(entries, disabled_only, "  ")
+    lines, new_ops = _add_operations(lines, starts, doc, project)
     lines = _add_missing_keys(lines, starts, doc, project, notes)
-    return newline.join(lines) + newline, added, removed, tuple(notes)
+    return newline.join(lines) + newline, added + new_ops, removed, tuple(notes)
+
+
+def _add_operations(lines: list[str], starts: dict[str, int], doc: LDict,
+                    project: Project) -> tuple[list[str], tuple[str, ...]]:
+    """Append the Graph calls scan found that `operations:` does not list yet. Listed operations are never removed:
+    a manifest may list calls made from places scan cannot see."""
+    from scopelint.operations import parse_request
+
+    value = doc.get("operations")
+    items = value if isinstance(value, LList) else LList()
+    listed = {parse_request(x) for x in items if isinstance(x, str) and _parses(x)}
+    new = tuple(op for op in project.operations if parse_request(op) not in listed)
+    if not new:
+        return lines, ()
+    entries = [f"  - {_scalar(op)}" for op in new]
+    if "operations" not in doc:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return [*lines, "operations:", *entries], new
+    start = starts["operations"]
+    block_style = bool(items) and all(ln - 1 > start for ln in items.item_lines)
+    if not block_style:  # `operations: []` or flow style: rewrite the key line as a block
+        kept = [f"  - {_scalar(x)}" for x in items if isinstance(x, str)]
+        block = ["operations:", *kept, *entries]
+        _shift(starts, start, len(block) - 1)
+        return [*lines[:start], *block, *lines[start + 1:]], new
+    last = max(items.item_lines) - 1
+    first = lines[min(items.item_lines) - 1]
+    indent = first[: len(first) - len(first.lstrip())]
+    entries = [f"{indent}- {_scalar(op)}" for op in new]
+    _shift(starts, last, len(entries))
+    return [*lines[:last + 1], *entries, *lines[last + 1:]], new
+
+
+def _shift(starts: dict[str, int], after: int, delta: int) -> None:
+    """Keep the top-level keys' line indices true after `delta` lines were inserted below line `after`."""
+    for key, i in starts.items():
+        if i > after:
+            starts[key] = i + delta
+
+
+def _parses(request: str) -> bool:
+    from scopelint.operations import parse_request
+
+    try:
+        parse_request(request)
+    except ValueError:
+        return False
+    return True
 
 
 def _update_block(block: list[str], start: int, value, entries: list[_Entry], disabled_only: list[str],

@@ -189,10 +189,13 @@ def test_prefixes_are_resolved_by_namespace_uri(tree):
 
 def test_lookalikes_models_imports_and_other_assemblies_are_not_activities(tree):
     p = project(tree, "prefixes")
-    # Mail package types in an O365-named CLR namespace, the Design assembly, model types, enums, Use Outlook 365:
-    # none of them; the Teams activity is reported, unknown to the rule book
+    # Mail package types in an O365-named CLR namespace, the Design assembly, model types, enums: none of them; the
+    # Teams activity is reported, unknown to the rule book; the Mail package's Use Outlook 365 card and the mail
+    # activity inside it call Graph (issue #15) and have rules of their own
+    card = "UiPath.Mail.Activities.Business.ExchangeApplicationCard"
+    send = "UiPath.Mail.Activities.Business.SendMailX"
     assert [(c, r) for c, r in ((a.cls, a.rule) for a in p.activities if "Lookalikes" in a.file)] == [
-        ("UiPath.MicrosoftTeams.Activities.SendMessage", None)]
+        (card, card), (send, send), ("UiPath.MicrosoftTeams.Activities.SendMessage", None)]
     assert uses(p, "ImportsOnly.xaml") == []
 
 

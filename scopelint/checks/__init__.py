@@ -108,6 +108,19 @@ CHECKS: tuple[Check, ...] = (
           "The Office 365 scopes of the project use an AuthenticationType of the other kind (delegated: a "
           "signed-in user; application: client secret or certificate), so the manifest is checked against the "
           "wrong permission type. Set `auth:` to match the workflows.", "project", "project"),
+    Check("SL308", "undeclared-operation", "error", "the project calls Graph in a way the manifest does not list",
+          "A workflow or code file calls Microsoft Graph directly (an HTTP Request activity, a Graph URL in code, a "
+          "Graph SDK call) and the manifest's operations: do not list that call, so its permission is not checked. "
+          "Run `scopelint scan --write` or add it under `operations:`.", "project", "project"),
+    Check("SL309", "unresolved-graph-call", "warning", "a Graph call whose method or path cannot be worked out",
+          "The project calls Microsoft Graph, but the URL's path (or the HTTP method) is computed at run time, so "
+          "scopelint cannot tell which permission it needs; until it is written down, grants it may need are "
+          "cannot-judge (SL205), not excess. Write the call as 'METHOD /path' under `operations:`.",
+          "project", "project"),
+    Check("SL310", "graph-library", "info", "a dependency that may call Graph itself",
+          "The project depends on a library that is not a known activity package and whose name suggests it calls "
+          "Microsoft Graph (a wrapper such as LIB_GraphAPI). What it calls is invisible to the scan: describe its "
+          "activities in a rule pack (--rules) or list its Graph calls under `operations:`.", "project", "project"),
     Check("SL401", "expired-exception", "warning", "an accepted exception has expired",
           "An `accept:` entry passed its `expires` date; the finding it suppressed is reported again. Review it and "
           "extend the date or fix the registration.", "exceptions", "accept"),

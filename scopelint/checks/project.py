@@ -1,7 +1,8 @@
-"""Checks of a manifest against the UiPath project it describes (SL301-SL307): activities used but not declared
-and the reverse, scopes requesting what the registration lacks, the package dependency, UiPath's public app, and
-the sign-in mode. Disabled code (inside CommentOut) never makes an activity "undeclared", but it does count as a
-use, so declaring an activity that is only disabled for now is not "unused" either."""
+"""Checks of a manifest against the UiPath project it describes (SL301-SL310): activities used but not declared
+and the reverse, scopes requesting what the registration lacks, the package dependency, UiPath's public app, the
+sign-in mode, Graph calls made outside the activity packages, and libraries that may call Graph themselves.
+Disabled code (inside CommentOut) never makes an activity "undeclared", but it does count as a use, so declaring an
+activity that is only disabled for now is not "unused" either."""
 
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def public_app(a: Analysis) -> list[Finding]:
     return [make("public-app", "the Office 365 scope signs in through UiPath's public app (OAuthApplication=UiPath): "
                  "your registration does not govern it", scope.file, line=scope.line, manifest=a.manifest.path,
                  suggestion="set OAuthApplication to Custom and use your own app registration")
-            for scope in project.active_scopes if scope.oauth_application == "UiPath"]
+            for scope in project.active_scopes if scope.oauth_application == "UiPath" and not scope.own_app_only]
 
 
 def auth_mismatch(a: Analysis) -> list[Finding]:
@@ -103,3 +104,42 @@ def auth_mismatch(a: Analysis) -> list[Finding]:
                  f"the manifest says auth: {m.auth}, but the project's Office 365 scopes sign in as {project.auth} "
                  f"({scope.authentication_type if scope else 'AuthenticationType'})",
                  file, line=line, manifest=m.path, suggestion=f"set auth: {project.auth} in the manifest")]
+
+
+def undeclared_operation(a: Analysis) -> list[Finding]:
+    out = []
+    for calls in a.undeclared_calls:
+        c = calls[0]
+        out.append(make("undeclared-operation",
+                        f"{c.request} is called here ({c.source}) but not listed under operations: in the manifest",
+                        c.file, line=c.line, activity=c.request, manifest=a.manifest.path,
+                        evidence=(c.text, *(f"also called at {u.file}:{u.line}" for u in calls[1:6])),
+                        suggestion=f"add '- {c.request}' under operations: (or run scopelint scan --write)"))
+    return out
+
+
+def unresolved_graph_call(a: Analysis) -> list[Finding]:
+    return [make("unresolved-graph-call", f"a Graph call ({c.source}) that cannot be checked: {c.reason}", c.file,
+                 line=c.line, manifest=a.manifest.path, evidence=(c.text,),
+                 suggestion="write the call's 'METHOD /path' under operations: in the manifest")
+            for c in a.unresolved_calls]
+
+
+def graph_library(a: Analysis) -> list[Finding]:
+    project = a.project
+    assert project is not None
+    out = []
+    for lib, described in a.libraries:
+        if described:
+            message = (f"{lib.name} {lib.version} may call Microsoft Graph itself; a rule pack describes its "
+                       "activities, but scan does not read them from workflows: declare the ones used under "
+                       "activities:")
+            hint = "list its activities under activities: in the manifest"
+        else:
+            message = (f"{lib.name} {lib.version} may call Microsoft Graph itself ({lib.why}); its calls are not "
+                       "visible to scopelint, so the permissions worked out may be too few")
+            hint = (f"describe the activities of {lib.name} in a rule pack (scopelint rules list shows the format) "
+                    "and pass it with --rules, or list its Graph calls under operations:")
+        out.append(make("graph-library", message, project.file or project.path, line=lib.line,
+                        manifest=a.manifest.path, suggestion=hint))
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from scopelint.uipath import ActivityUse, Diagnostic, Project, ScanResult, ScopeUse, ScopeValue
+from scopelint.uipath import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse, ScopeValue
 
 
 def scan_dict(result: ScanResult) -> dict:
@@ -19,6 +19,7 @@ def scan_dict(result: ScanResult) -> dict:
             "workflows_read": result.files_read,
             "workflows_parsed": result.files_parsed,
             "activities": sum(len(p.activities) for p in result.projects),
+            "operations": sum(len(p.calls) for p in result.projects),
         },
     }
 
@@ -49,6 +50,9 @@ def project_dict(p: Project) -> dict:
         "ignored_files": list(p.ignored_files),
         "activities": [activity_dict(a) for a in p.activities],
         "scopes": [scope_dict(s) for s in p.scopes],
+        "only_disabled_scopes": p.only_disabled_scopes,
+        "operations": [call_dict(c) for c in p.calls],
+        "libraries": [{"name": x.name, "version": x.version, "line": x.line, "why": x.why} for x in p.libraries],
     }
 
 
@@ -58,14 +62,21 @@ def _range_dict(r) -> dict:
 
 
 def activity_dict(a: ActivityUse) -> dict:
-    return {"class": a.cls, "file": a.file, "line": a.line, "disabled": a.disabled, "auth": a.auth,
+    return {"class": a.cls, "name": a.name, "file": a.file, "line": a.line, "disabled": a.disabled, "auth": a.auth,
             "rule": a.rule, "kind": a.kind, "known": a.rule is not None, "shared": a.shared,
             "recovered": a.recovered}
 
 
+def call_dict(c: GraphCall) -> dict:
+    """A Graph call found outside the activity packages; `request` is what `operations:` lists, null when the method
+    or path could not be worked out (`reason` says why)."""
+    return {"file": c.file, "line": c.line, "source": c.source, "method": c.method, "path": c.path,
+            "request": c.request, "version": c.version, "disabled": c.disabled, "reason": c.reason, "text": c.text}
+
+
 def scope_dict(s: ScopeUse) -> dict:
     return {"file": s.file, "line": s.line, "disabled": s.disabled, "authentication_type": s.authentication_type,
-            "auth": s.auth, "oauth_application": s.oauth_application,
+            "application_id": s.application_id, "auth": s.auth, "oauth_application": s.oauth_application,
             "services": _values(s.services), "authentication_scopes": _values(s.authentication_scopes)}
 
 
@@ -96,17 +107,28 @@ def render_text(result: ScanResult) -> str:
             notes = [n for n, on in (("disabled", a.disabled), ("recovered from a broken file", a.recovered),
                                      ("shared mailbox", a.shared), ("not in the rule book", a.rule is None)) if on]
             where = f"{_rel(a.file, p.path)}:{a.line}"
-            lines.append(f"  {where:<40} {a.cls}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
+            lines.append(f"  {where:<40} {a.name}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
         if not p.activities:
             lines.append("  no Microsoft 365 activities")
+        for c in p.calls:
+            where = f"{_rel(c.file, p.path)}:{c.line}"
+            what = c.request or f"{c.method or '?'} {c.path or '?'}"
+            notes = [n for n, on in (("disabled", c.disabled), (c.version or "", c.version == "beta")) if on]
+            lines.append(f"  {where:<40} {what}  ({c.source}" + "".join(f", {n}" for n in notes) + ")")
+            if c.reason:
+                lines.append(f"  {'':<40}   cannot be checked: {c.reason}: {c.text}")
+        for x in p.libraries:
+            lines.append(f"  dependency {x.name} {x.version}: may call Microsoft Graph itself ({x.why}); describe "
+                         "what it calls with a rule pack (--rules)")
         for f in p.ignored_files:
             lines.append(f"  {f}: ignored (processOptions.ignoredFiles)")
         lines.append("")
     n = len(result.projects)
     acts = sum(len(p.activities) for p in result.projects)
+    calls = sum(len(p.calls) for p in result.projects)
     lines.append(f"{n} project{'s' if n != 1 else ''}, {result.files_total} workflow(s) "
                  f"({result.files_read} read, {result.files_total - result.files_read} unreadable), "
-                 f"{acts} Microsoft 365 activity use(s)")
+                 f"{acts} Microsoft 365 activity use(s)" + (f", {calls} other Graph call(s)" if calls else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -119,8 +141,10 @@ def _scope_lines(p: Project) -> list[str]:
         if p.requested_scopes_computed and not p.requested_scopes:
             parts.append("(empty list: worked out from the child activities)")
         out.append(f"requested scopes ({'+'.join(p.requested_scopes_from)}): {', '.join(parts)}")
+    if p.only_disabled_scopes:
+        out.append("every Office 365 scope is inside a CommentOut (disabled): none decides how the project signs in")
     for s in p.active_scopes:
-        if s.oauth_application == "UiPath":
+        if s.oauth_application == "UiPath" and not s.own_app_only:
             out.append(f"{_rel(s.file, p.path)}:{s.line}: OAuthApplication=UiPath: UiPath's public app holds the "
                        "consent, not your registration")
     return out

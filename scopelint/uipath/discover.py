@@ -10,10 +10,13 @@ from scopelint.uipath.model import Diagnostic
 
 @dataclass
 class Root:
+    """A project (or the workflows outside any project) and the files it owns."""
+
     path: Path
     kind: str
     meta: Path | None
     files: list[str] = field(default_factory=list)  # as str(path / name), built without a Path per file
+    code: list[str] = field(default_factory=list)  # coded workflows and code files (.cs, .vb), likewise
 
 
 def _project_kind(folder: Path, names: set[str]) -> tuple[str, Path] | None:
@@ -69,6 +72,8 @@ def discover(root: Path) -> tuple[list[Root], list[Diagnostic]]:
                     stack.append((folder / entry.name, owner, below))
             elif entry.name.lower().endswith(".xaml"):
                 owner.files.append(prefix + entry.name)
+            elif entry.name.lower().endswith((".cs", ".vb")):
+                owner.code.append(prefix + entry.name)
     if orphans.files:
         roots.append(orphans)
     return roots, diagnostics

@@ -12,6 +12,10 @@ TEAMS_PACKAGE = "UiPath.MicrosoftTeams.Activities"
 PACKAGES = (O365_PACKAGE, TEAMS_PACKAGE)
 SCOPE_CLASS = "UiPath.MicrosoftOffice365.Activities.Office365ApplicationScope"
 ASSEMBLIES = {p.lower() for p in PACKAGES}  # the activity packages' assembly names, as XAML and project.json name them
+MAIL_PACKAGE = "UiPath.Mail.Activities"  # only its "Use Outlook 365" card and the activities inside it call Graph
+# Cards sign in themselves (a connection, or the user they name); the activities inside them sign in as they do.
+CARD_CLASSES = frozenset({"UiPath.MicrosoftOffice365.Activities.Files.UseDriveCard",
+                          "UiPath.Mail.Activities.Business.ExchangeApplicationCard"})
 
 
 class Diagnostic(NamedTuple):
@@ -41,6 +45,12 @@ class ScopeUse(NamedTuple):
     oauth_application: str | None
     services: tuple[ScopeValue, ...] | None
     authentication_scopes: tuple[ScopeValue, ...] | None
+    application_id: bool = False  # the scope names an ApplicationId of its own (literal or expression)
+
+    @property
+    def own_app_only(self) -> bool:
+        """Client credentials with the project's own ApplicationId: UiPath's public app cannot be involved."""
+        return self.auth == "application" and self.application_id
 
 
 class ActivityUse(NamedTuple):
@@ -55,11 +65,47 @@ class ActivityUse(NamedTuple):
     kind: str | None = None
     shared: bool = False
     recovered: bool = False
+    scope_free: bool = True  # not inside an Office 365 scope (which decides how it signs in)
 
     @property
     def canonical(self) -> str:
         """The rule book's class when known (generic arity dropped), else the class as written."""
         return self.rule or self.cls
+
+    @property
+    def name(self) -> str:
+        """The class as a user reads it: without the generic arity (`1) the XAML type name carries."""
+        return self.canonical.split("`", 1)[0]
+
+
+class GraphCall(NamedTuple):
+    """A Microsoft Graph request made outside the activity packages: an HTTP Request activity, a Graph URL in code,
+    or a Graph SDK call. `path` is the Graph path with `{id}` for what is computed at run time; `reason` says why
+    method or path could not be worked out (then the call cannot be checked)."""
+
+    file: str
+    line: int
+    source: str  # http-request | invoke-code | coded-workflow | vb-file | graph-sdk
+    method: str | None
+    path: str | None
+    text: str  # what the file says (shortened), for the user to find it
+    disabled: bool = False
+    reason: str | None = None
+    version: str | None = None  # v1.0 | beta, from the URL
+
+    @property
+    def request(self) -> str | None:
+        """'METHOD /path' as a manifest's operations: list writes it, when both are known."""
+        return f"{self.method} {self.path}" if self.method and self.path and not self.reason else None
+
+
+class LibraryHint(NamedTuple):
+    """A dependency that is not a known activity package but may call Graph itself (a wrapper library)."""
+
+    name: str
+    version: str
+    line: int | None
+    why: str
 
 
 class PackageRef(NamedTuple):
@@ -84,6 +130,8 @@ class Project(NamedTuple):
     packages: tuple[PackageRef, ...] = ()
     activities: tuple[ActivityUse, ...] = ()
     scopes: tuple[ScopeUse, ...] = ()
+    calls: tuple[GraphCall, ...] = ()
+    libraries: tuple[LibraryHint, ...] = ()
     workflows: int = 0
     workflows_read: int = 0
     ignored_files: tuple[str, ...] = ()
@@ -103,11 +151,22 @@ class Project(NamedTuple):
         return [s for s in self.scopes if not s.disabled]
 
     @property
+    def only_disabled_scopes(self) -> bool:
+        """Every Office 365 scope of the project is inside a CommentOut (so none decides how it signs in today)."""
+        return bool(self.scopes) and not self.active_scopes
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The distinct 'METHOD /path' Graph calls of active code, sorted: what `operations:` should list."""
+        return tuple(sorted({c.request for c in self.calls if c.request and not c.disabled}, key=str.lower))
+
+    @property
     def auth_modes(self) -> tuple[str, ...]:
         """How the active code signs in: each scope's mode, plus `connections` for Integration Service use."""
         modes = {s.auth for s in self.active_scopes}
         if any(a.auth == "connections" and not a.disabled for a in self.activities):
             modes.add("connections")
+        modes.update(a.auth for a in self.activities if a.cls in CARD_CLASSES and not a.disabled and a.scope_free)
         return tuple(sorted(modes))
 
     @property
@@ -153,7 +212,7 @@ class Project(NamedTuple):
 
     @property
     def oauth_application(self) -> str | None:
-        values = {s.oauth_application for s in self.active_scopes if s.oauth_application}
+        values = {s.oauth_application for s in self.active_scopes if s.oauth_application and not s.own_app_only}
         if "UiPath" in values:
             return "UiPath"
         return sorted(values)[0] if values else None

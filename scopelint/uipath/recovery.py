@@ -5,7 +5,7 @@ import re
 import xml.parsers.expat as expat
 
 from scopelint.uipath.model import Diagnostic
-from scopelint.uipath.xaml import ACTIVITY, COMMENT, SEP, FileScan, RawActivity, classify
+from scopelint.uipath.xaml import ACTIVITY, COMMENT, MAIL, SEP, FileScan, RawActivity, classify
 
 _MERGE_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
 TRUNCATED = {expat.errors.codes[e] for e in (expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
@@ -86,7 +86,7 @@ def _recover(path: str) -> list[RawActivity]:
                         continue
                     if kind[0] == COMMENT:
                         comment = max(0, comment + (-1 if m.group(1) else 1))
-                    elif kind[0] == ACTIVITY and not m.group(1):
+                    elif kind[0] == ACTIVITY and kind[2] != MAIL and not m.group(1):
                         found.append(RawActivity(kind[1], lineno, comment > 0, -1, None, False, False, True))
     except OSError:
         return []

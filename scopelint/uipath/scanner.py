@@ -13,9 +13,9 @@ from scopelint.errors import InputError
 from scopelint.parallel import MAX_TASKS, cpu_count, parallel_map
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
 from scopelint.uipath.discover import Root, discover
-from scopelint.uipath.model import ActivityUse, Diagnostic, Project, ScanResult, ScopeUse
+from scopelint.uipath.model import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse
 from scopelint.uipath.projectfile import Meta, read_meta
-from scopelint.uipath.workflow import DEFAULT_MAX_FILE_BYTES, scan_file
+from scopelint.uipath.workflow import DEFAULT_MAX_FILE_BYTES, scan_code_file, scan_file
 from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, RawActivity
 
 PARALLEL_MIN_FILES = 200
@@ -67,6 +67,7 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
     jobs_files: list[str] = []
     owners: list[int] = []
     ignored: dict[int, list[str]] = {}
+    code: list[list[FileScan]] = [[] for _ in found]
     for i, (r, meta) in enumerate(zip(found, metas, strict=True)):
         skip = set(meta.ignored)
         base = len(str(r.path / "_")) - 1
@@ -77,13 +78,15 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
                 continue
             jobs_files.append(f)
             owners.append(i)
+        code[i] = [scan_code_file(f, max_file_bytes) for f in r.code
+                   if f[base:].replace(os.sep, "/").lower() not in skip]
     per_project: list[list[FileScan]] = [[] for _ in found]
     files_read = files_parsed = 0
     for owner, result in zip(owners, _scan_files(jobs_files, max_file_bytes, max_xml_depth, jobs), strict=True):
         per_project[owner].append(result)
         files_read += result.read
         files_parsed += result.parsed
-    projects = [_assemble(r, meta, per_project[i], tuple(ignored.get(i, ())), book)
+    projects = [_assemble(r, meta, per_project[i], tuple(ignored.get(i, ())), book, code[i])
                 for i, (r, meta) in enumerate(zip(found, metas, strict=True))]
     return ScanResult(
         root=name,
@@ -114,21 +117,28 @@ def resolve(book: RuleBook, cls: str) -> Rule | None:
     return rule
 
 
-def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str, ...], book: RuleBook) -> Project:
+def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str, ...], book: RuleBook,
+              code: list[FileScan]) -> Project:
     activities: list[ActivityUse] = []
     scopes: list[ScopeUse] = []
+    calls: list[GraphCall] = []
     diagnostics = list(meta.diagnostics)
+    for fs in code:
+        diagnostics.extend(fs.diagnostics)
+        calls.extend(GraphCall(fs.path, *c) for c in fs.calls)
     for fs in scans:
         diagnostics.extend(fs.diagnostics)
+        calls.extend(GraphCall(fs.path, *c) for c in fs.calls)
         file_scopes = [ScopeUse(fs.path, s.line, s.disabled, s.authentication_type, scope_auth(s.authentication_type),
-                                s.oauth_application, s.services, s.authentication_scopes) for s in fs.scopes]
+                                s.oauth_application, s.services, s.authentication_scopes, s.application_id)
+                       for s in fs.scopes]
         scopes.extend(file_scopes)
         for a in fs.activities:
             rule = resolve(book, a.cls)
             activities.append(ActivityUse(
                 cls=a.cls, file=fs.path, line=a.line, disabled=a.disabled,
                 auth=_activity_auth(a, rule, file_scopes), rule=rule.cls if rule else None,
-                kind=rule.kind if rule else None, shared=a.shared, recovered=a.recovered))
+                kind=rule.kind if rule else None, shared=a.shared, recovered=a.recovered, scope_free=a.scope < 0))
     if root.kind == "folder":
         diagnostics.append(Diagnostic(str(root.path), "workflows outside any UiPath project (no project.json above "
                                                       "them): grouped under this folder"))
@@ -143,6 +153,8 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
         packages=meta.packages,
         activities=tuple(sorted(activities, key=lambda a: (a.file, a.line, a.cls))),
         scopes=tuple(sorted(scopes, key=lambda s: (s.file, s.line))),
+        calls=tuple(sorted(calls, key=lambda c: (c.file, c.line, c.source, c.text))),
+        libraries=meta.libraries,
         workflows=len(scans),
         workflows_read=sum(1 for fs in scans if fs.read),
         ignored_files=ignored,
@@ -153,7 +165,7 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
 
 def _activity_auth(a: RawActivity, rule: Rule | None, file_scopes: list[ScopeUse]) -> str:
     """How an activity signs in: through its enclosing scope (Connections activities inherit it unless they use the
-    connection service), through an Integration Service connection when standalone, else unknown."""
+    connection service), through its card, through an Integration Service connection when standalone, else unknown."""
     connections = (rule.generation == "connections") if rule else a.cls.split("`")[0].endswith("Connections")
     if a.own_scope >= 0:
         return file_scopes[a.own_scope].auth
@@ -161,6 +173,8 @@ def _activity_auth(a: RawActivity, rule: Rule | None, file_scopes: list[ScopeUse
         if a.use_connection_service:
             return "connections"
         return file_scopes[a.scope].auth
+    if a.card_auth:  # inside a card ("Use OneDrive & SharePoint", "Use Outlook 365"), or the card itself
+        return a.card_auth
     if connections or a.has_connection or a.use_connection_service:
         return "connections"
     return "unknown"

@@ -11,11 +11,14 @@ import os
 import stat
 import xml.parsers.expat as expat
 
+from scopelint.errors import InputError
+from scopelint.uipath.code import find_calls
 from scopelint.uipath.discover import os_message
+from scopelint.uipath.graphurl import GRAPH_MARKERS
 from scopelint.uipath.model import PACKAGES, Diagnostic
 from scopelint.uipath.recovery import TRUNCATED, broken
-from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, Parser, Refused
-from scopelint.yamlio import utf16_without_bom
+from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, Parser, RawCall, Refused
+from scopelint.yamlio import decode, utf16_without_bom
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 _CHUNK = 256 * 1024  # read size; each process reuses its buffers (_BUFFERS) from file to file
@@ -23,6 +26,7 @@ _PREFILTER_OVERLAP = 96
 _OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _BUFFERS: list[bytearray] = []
 _ASSEMBLY_NAMES = tuple(p.lower().encode() for p in PACKAGES)
+_MARKERS = (*GRAPH_MARKERS, b"ExchangeApplicationCard")
 
 
 def declares_activity_assembly(data: bytes | bytearray, end: int | None = None) -> bool:
@@ -35,6 +39,13 @@ def declares_activity_assembly(data: bytes | bytearray, end: int | None = None) 
             return True
         i = data.find(b";assembly=", i + 10, end)
     return False
+
+
+def may_hold_graph_use(data: bytes | bytearray, end: int | None = None) -> bool:
+    """The prefilter: an activity assembly is declared, or the bytes name a Graph host, a Graph SDK client or the
+    "Use Outlook 365" card. A workflow with none of these holds nothing the scanner reports."""
+    end = len(data) if end is None else end
+    return declares_activity_assembly(data, end) or any(data.find(m, 0, end) >= 0 for m in _MARKERS)
 
 
 def _sniff(head: bytes) -> str:
@@ -82,6 +93,35 @@ def scan_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
         return _failed(path, "out of memory while reading")
 
 
+def scan_code_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileScan:
+    """Read a coded workflow or code file (.cs, .vb) and list its Graph calls (see code.py); the same limits and
+    per-file diagnostics as workflows. Files that name no Graph host and no Graph client are not decoded."""
+    try:
+        with open(path, "rb", buffering=0, opener=_open_nonblocking) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return _failed(path, "not a regular file; skipped")
+            if st.st_size > max_bytes:
+                return _failed(path, f"{st.st_size:,} bytes, larger than the {max_bytes:,}-byte limit for a file; "
+                                     "not scanned (raise it: scan --max-file-size)")
+            data = fh.readall()
+    except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or exc.errno == errno.ENXIO:
+            return _failed(path, "not a regular file; skipped")
+        return _failed(path, f"cannot read: {os_message(exc)}")
+    if not any(m in data for m in GRAPH_MARKERS) and b"\x00" not in data:
+        return FileScan(path, True)
+    try:
+        text = decode(data, path)
+    except InputError as exc:
+        return _failed(path, exc.message, exc.line)
+    csharp = path.lower().endswith(".cs")
+    source = "coded-workflow" if csharp else "vb-file"
+    calls = tuple(RawCall(c.line + 1, "graph-sdk" if c.sdk else source, c.method, c.path, c.text, False, c.reason,
+                          c.version) for c in find_calls(text, csharp))
+    return FileScan(path, True, True, calls=calls)
+
+
 def _failed(path: str, message: str, line: int | None = None) -> FileScan:
     return FileScan(path, False, diagnostics=(Diagnostic(path, message, line),))
 
@@ -98,7 +138,7 @@ def _scan_stream(path: str, fh: io.FileIO, buffer: bytearray, max_depth: int) ->
     if encoding.startswith("utf-16"):
         fh.seek(0)
         return _scan_utf16(path, fh.readall(), encoding, max_depth)
-    if not declares_activity_assembly(buffer, n):
+    if not may_hold_graph_use(buffer, n):
         end = n
         while True:
             keep = min(_PREFILTER_OVERLAP, end)  # a declaration cut by the chunk boundary is seen whole next time
@@ -107,7 +147,7 @@ def _scan_stream(path: str, fh: io.FileIO, buffer: bytearray, max_depth: int) ->
             if not n:
                 return FileScan(path, True)
             end = keep + n
-            if declares_activity_assembly(buffer, end):
+            if may_hold_graph_use(buffer, end):
                 break
         fh.seek(0)
         n = fh.readinto(view)
@@ -131,7 +171,7 @@ def _scan_utf16(path: str, data: bytes, encoding: str, max_depth: int) -> FileSc
         text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding)
     except UnicodeDecodeError:
         return _failed(path, "not valid UTF-16")
-    if not declares_activity_assembly(text.encode("utf-8", "replace")):
+    if not may_hold_graph_use(text.encode("utf-8", "replace")):
         return FileScan(path, True)
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # XML wants a BOM on UTF-16; .NET reads it without one
         data = (codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE) + data

@@ -9,7 +9,17 @@ import re
 import xml.parsers.expat as expat
 from typing import NamedTuple
 
-from scopelint.uipath.model import ASSEMBLIES, O365_PACKAGE, PACKAGES, SCOPE_CLASS, Diagnostic, ScopeValue
+from scopelint.uipath.code import find_calls
+from scopelint.uipath.graphurl import method_of, resolve_url
+from scopelint.uipath.model import (
+    ASSEMBLIES,
+    MAIL_PACKAGE,
+    O365_PACKAGE,
+    PACKAGES,
+    SCOPE_CLASS,
+    Diagnostic,
+    ScopeValue,
+)
 from scopelint.yamlio import DEFAULT_LIMITS
 
 DEFAULT_MAX_XML_DEPTH = DEFAULT_LIMITS.max_xml_depth
@@ -19,6 +29,17 @@ _HELPER_SUFFIXES = ("Argument", "ColumnSample", "FilterCollection", "FilterEleme
 _UIPATH_SCHEMA = "http://schemas.uipath.com/workflow/activities"
 SEP = "\x1f"  # expat's namespace separator: a character XML forbids, so it cannot occur in a URI or a name
 _TYPE_ARGS = "http://schemas.microsoft.com/winfx/2006/xaml" + SEP + "TypeArguments"
+_DRIVE_CARD = "UiPath.MicrosoftOffice365.Activities.Files.UseDriveCard"
+_MAIL_NS = "UiPath.Mail.Activities.Business"
+_OUTLOOK365_CARD = "ExchangeApplicationCard"  # "Use Outlook 365": Graph, with your app registration or a connection
+# Mail package activities that run inside any mail card; inside "Use Outlook 365" they are Graph calls, inside the
+# desktop Outlook, Gmail or IMAP cards they are not (package metadata: UiPath.Mail.Activities 2.0.11).
+MAIL_CARD_ACTIVITIES = frozenset({"ArchiveMailX", "DeleteMailX", "ForEachEmailX", "ForwardMailX", "GetEmailById",
+                                  "MarkMailAsReadX", "MoveMailX", "ReplyToMailX", "SaveMailAttachmentsX", "SaveMailX",
+                                  "SendCalendarInviteX", "SendMailX"})
+_HTTP_NAMES = {"HttpClient": "EndPoint", "NetHttpRequest": "RequestUrl"}  # HTTP Request, classic and new
+_URL_KEYS = ("EndPoint", "RequestUrl", "Url", "Uri")
+_CODE_NAMES = {"InvokeCode", "InvokeVBNet"}
 
 
 class RawActivity(NamedTuple):
@@ -31,6 +52,7 @@ class RawActivity(NamedTuple):
     shared: bool
     recovered: bool = False
     own_scope: int = -1  # for a scope activity: its own index in FileScan.scopes
+    card_auth: str | None = None  # how the innermost enclosing card (or this card) signs in, None outside cards
 
 
 class RawScope(NamedTuple):
@@ -40,6 +62,20 @@ class RawScope(NamedTuple):
     oauth_application: str | None
     services: tuple[ScopeValue, ...] | None
     authentication_scopes: tuple[ScopeValue, ...] | None
+    application_id: bool = False
+
+
+class RawCall(NamedTuple):
+    """A Graph request found in a workflow (HTTP Request activity, Invoke Code body), before it has a file."""
+
+    line: int
+    source: str
+    method: str | None
+    path: str | None
+    text: str
+    disabled: bool
+    reason: str | None = None
+    version: str | None = None
 
 
 class FileScan(NamedTuple):
@@ -49,13 +85,17 @@ class FileScan(NamedTuple):
     activities: tuple[RawActivity, ...] = ()
     scopes: tuple[RawScope, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    calls: tuple[RawCall, ...] = ()
 
 
 class Refused(Exception):
     """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
 
 
-COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX = 1, 2, 3, 4
+COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE = 1, 2, 3, 4, 5, 6, 7
+# roles of an ACTIVITY: the Office 365 scope, a card (activities inside sign in as it does), the "Use Outlook 365"
+# card, a Mail package activity that is Graph only inside that card
+SCOPE, CARD, OUTLOOK365, MAIL = "scope", "card", "outlook365", "mail"
 _CLR_CACHE: dict[str, tuple[str, str] | None] = {}
 
 
@@ -81,6 +121,10 @@ def classify(name: str) -> tuple | None:
     clr = _clr(uri)
     if local == "CommentOut" and (uri == _UIPATH_SCHEMA or (clr and clr[0] == "UiPath.Core.Activities")):
         return (COMMENT,)
+    if uri == _UIPATH_SCHEMA or (clr and clr[0].startswith(("UiPath.Web", "UiPath.Mail", "UiPath.Core"))):
+        other = _other_package(local, clr[1] if clr else None, clr[0] if clr else None)
+        if other is not None:
+            return other
     if clr is None or clr[1].lower() not in ASSEMBLIES:
         return None
     ns = clr[0]
@@ -93,7 +137,31 @@ def classify(name: str) -> tuple | None:
     if _HELPER_SEGMENTS.intersection(ns.split(".")) or local in _HELPER_NAMES or local.endswith(_HELPER_SUFFIXES):
         return (_MAILBOX,) if local == "MailboxArgument" else None
     cls = f"{ns}.{local}"
-    return (ACTIVITY, cls, cls == SCOPE_CLASS)
+    return (ACTIVITY, cls, SCOPE if cls == SCOPE_CLASS else CARD if cls == _DRIVE_CARD else "")
+
+
+def _other_package(local: str, assembly: str | None, ns: str | None) -> tuple | None:
+    """HTTP Request activities (and their URL property elements), Invoke Code, and the Mail package's Microsoft 365
+    card and the activities that can run inside it; declared through the UiPath schema URI or their CLR namespace."""
+    if local in _CODE_NAMES:
+        return (_CODE,)
+    head, _, prop = local.partition(".")
+    if head in _HTTP_NAMES and (assembly is None or assembly.lower().startswith("uipath.web")):
+        return (_HTTP_URL,) if prop in _URL_KEYS else None if prop else (_HTTP,)
+    mail = assembly is None or (assembly.lower() == MAIL_PACKAGE.lower() and ns == _MAIL_NS)
+    if mail and local == _OUTLOOK365_CARD:
+        return (ACTIVITY, f"{_MAIL_NS}.{local}", OUTLOOK365)
+    if mail and local in MAIL_CARD_ACTIVITIES:
+        return (ACTIVITY, f"{_MAIL_NS}.{local}", MAIL)
+    return None
+
+
+_NO_URL = "\0no url yet"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _attr(attrs: dict, key: str) -> str | None:
@@ -170,6 +238,10 @@ class Parser:
         self.scopes: list[dict] = []
         self.scope_stack: list[int] = []
         self.open_activities: list[int] = []
+        self.open_roles: list[str] = []
+        self.cards: list[str] = []  # auth of each open card, innermost last
+        self.outlook365 = 0  # open "Use Outlook 365" cards
+        self.calls: list[RawCall] = []
         self.shared_marks: set[int] = set()
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
@@ -177,6 +249,7 @@ class Parser:
         self._level = 0
         self._text: list[str] | None = None
         self._text_line = 0
+        self._done = self._http_url
         self._text_dynamic = False
         self._start, self._rebase = self._handlers()
         self.p.StartElementHandler = self._start
@@ -221,7 +294,8 @@ class Parser:
             if code == COMMENT:
                 self.comment += 1
             elif code == ACTIVITY:
-                self._activity(kind[1], kind[2], _pairs(attrs))
+                if not self._activity(kind[1], kind[2], _pairs(attrs)):
+                    return
             else:
                 self._other(code, attrs, depth)
                 return
@@ -239,9 +313,13 @@ class Parser:
         if code == COMMENT:
             self.comment -= 1
         else:
-            index = self.open_activities.pop()
-            if self.activities[index].cls == SCOPE_CLASS:
+            self.open_activities.pop()
+            role = self.open_roles.pop()
+            if role == SCOPE:
                 self.scope_stack.pop()
+            elif role in (CARD, OUTLOOK365):
+                self.cards.pop()
+                self.outlook365 -= role == OUTLOOK365
 
     def _other(self, code: int, attrs: list[str], depth: int) -> None:
         if code == _AUTHSCOPES:
@@ -251,21 +329,76 @@ class Parser:
             values = _pairs(attrs)
             if _truthy(_attr(values, "UseSharedMailbox")) or _attr(values, "SharedMailbox"):
                 self.shared_marks.add(self.open_activities[-1])
+        elif code == _HTTP:
+            self._http(_pairs(attrs))
+        elif code == _HTTP_URL:
+            if self.calls and self.calls[-1].reason == _NO_URL:
+                self._begin_text(depth, self._http_url)
+        elif code == _CODE:
+            self._code(_pairs(attrs))
 
-    def _activity(self, cls: str, is_scope: bool, attrs: dict) -> None:
+    def _http(self, attrs: dict) -> None:
+        """An HTTP Request activity: a call when its URL names a Graph host (or has no URL attribute yet: the URL
+        may follow as a property element, which then fills it in)."""
+        line, disabled = self.p.CurrentLineNumber, self.comment > 0
+        raw_method = _attr(attrs, "Method")
+        method = "GET" if raw_method is None else method_of(raw_method)
+        url = next((v for k in _URL_KEYS if (v := _attr(attrs, k)) is not None), None)
+        if url is None:
+            self.calls.append(RawCall(line, "http-request", method, None, "", disabled, _NO_URL))
+            return
+        self._add_http(line, method, raw_method, url, disabled)
+
+    def _add_http(self, line: int, method: str | None, raw_method: str | None, url: str, disabled: bool) -> None:
+        target = resolve_url(url)
+        if target is None:
+            return
+        reason = target.reason
+        if reason is None and method is None:
+            reason = f"the HTTP method is computed at run time ({raw_method})"
+        self.calls.append(RawCall(line, "http-request", method, target.path, _short(url), disabled, reason,
+                                  target.version))
+
+    def _http_url(self, text: str) -> None:
+        pending = self.calls.pop()
+        if pending.reason == _NO_URL and text.strip():
+            self._add_http(pending.line, pending.method, pending.method, text.strip(), pending.disabled)
+
+    def _code(self, attrs: dict) -> None:
+        """Invoke Code: Graph URLs and Graph SDK calls in its body, all at the activity's line (Studio writes the
+        body as one attribute, its line breaks encoded)."""
+        body = _attr(attrs, "Code")
+        if not body:
+            return
+        csharp = (_attr(attrs, "Language") or "").lower() in ("csharp", "c#")
+        line, disabled = self.p.CurrentLineNumber, self.comment > 0
+        for c in find_calls(body, csharp):
+            self.calls.append(RawCall(line, "graph-sdk" if c.sdk else "invoke-code", c.method, c.path, c.text,
+                                      disabled, c.reason, c.version))
+
+    def _activity(self, cls: str, role: str, attrs: dict) -> bool:
+        """Record an activity; False for a Mail package activity outside a "Use Outlook 365" card (not Graph)."""
+        if role == MAIL and not self.outlook365:
+            return False
         line = self.p.CurrentLineNumber
         arity = _arity(attrs.get(_TYPE_ARGS))
         if arity:
             cls = f"{cls}`{arity}"
         shared = bool(_truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox"))
+        connection = _truthy(_attr(attrs, "UseConnectionService"))
+        if role in (CARD, OUTLOOK365):  # a card signs in through a connection, else as the user it names
+            self.cards.append("connections" if connection or _attr(attrs, "ConnectionId") else "delegated")
+            self.outlook365 += role == OUTLOOK365
         self.activities.append(RawActivity(
             cls, line, self.comment > 0, self.scope_stack[-1] if self.scope_stack else -1,
-            _truthy(_attr(attrs, "UseConnectionService")), bool(_attr(attrs, "ConnectionId")), shared,
-            own_scope=len(self.scopes) if is_scope else -1))
+            connection, bool(_attr(attrs, "ConnectionId")), shared,
+            own_scope=len(self.scopes) if role == SCOPE else -1, card_auth=self.cards[-1] if self.cards else None))
         self.open_activities.append(len(self.activities) - 1)
-        if is_scope:
+        self.open_roles.append(role)
+        if role == SCOPE:
             self.scopes.append(self._scope(line, attrs))
             self.scope_stack.append(len(self.scopes) - 1)
+        return True
 
     def _scope(self, line: int, attrs: dict) -> dict:
         services = None
@@ -280,7 +413,32 @@ class Parser:
         return {"line": line, "disabled": self.comment > 0,
                 "authentication_type": _attr(attrs, "AuthenticationType"),
                 "oauth_application": _attr(attrs, "OAuthApplication"),
-                "services": services, "authentication_scopes": scopes}
+                "services": services, "authentication_scopes": scopes,
+                "application_id": _attr(attrs, "ApplicationId") is not None}
+
+    # Property-element text (an HTTP Request's URL written as <ui:HttpClient.EndPoint>...): its own handlers
+    # collect the character data until the element closes, keeping starts and ends balanced around it.
+    def _begin_text(self, level: int, done) -> None:
+        self._depth, self._level, self._text, self._done = 0, level, [], done
+        self.p.StartElementHandler = self._tstart
+        self.p.EndElementHandler = self._tend
+        self.p.CharacterDataHandler = self._vtext
+
+    def _tstart(self, name: str, attrs: list[str]) -> None:
+        self._depth += 1
+        if self._level + self._depth > self.max_depth:
+            self._too_deep()
+
+    def _tend(self, name: str) -> None:
+        if self._depth:
+            self._depth -= 1
+            return
+        text, self._text = "".join(self._text or ()), None
+        self.ends.append(name)
+        self.p.StartElementHandler = self._start
+        self.p.EndElementHandler = self.ends.append
+        self.p.CharacterDataHandler = None
+        self._done(text)
 
     # AuthenticationScopes: <scg:List><InArgument x:TypeArguments="x:String">mail.read</InArgument>...</scg:List>
     # Its own handlers run until it closes; they keep their own depth, so starts and ends stay balanced around it.
@@ -327,5 +485,6 @@ class Parser:
 
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
         acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
-        return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics)
+        calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
+        return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics, calls)
 
