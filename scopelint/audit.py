@@ -8,6 +8,7 @@ them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scopelint.analysis import ExceptionStatus, Need
 from scopelint.catalog import Catalog, Permission
@@ -16,16 +17,21 @@ from scopelint.findings import SEVERITIES, Finding
 from scopelint.lattice import Lattice
 from scopelint.results import Result, RunResult
 
+if TYPE_CHECKING:
+    from scopelint.uipath.model import Project
+
 
 @dataclass(frozen=True)
 class EvidenceLink:
-    """Why a permission is required: an activity (manifest line), the Graph calls it makes, and the source."""
+    """Why a permission is required: an activity or Graph call (manifest line), the Graph calls it makes, the
+    source, and where the scanned project uses it (`file:line (kind)`, when the manifest names its project)."""
 
     activity: str
     line: int
     operations: tuple[str, ...]
     provenance: str
     source: str | None
+    found_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit
             cover = sorted((h for h in held if lattice.covers(h, p)), key=lattice.rank) or _alternative_cover(
                 result.needed_by.get(p, []), held, lattice)
             status = f"covered by {cover[0].name}" if cover else "missing"
-        links = tuple(_link(n) for n in result.needed_by.get(p, []))
+        links = tuple(_link(n, result.analysis.project) for n in result.needed_by.get(p, []))
         required.append(_row(p, catalog, status, links))
     by_grant = {(f.permission_type, f.permission): f for f in result.findings if f.kind in GRANT_KINDS}
     granted = []
@@ -166,9 +172,28 @@ def _row(p: Permission, catalog: Catalog, status: str, links: tuple[EvidenceLink
                          info.privilege if info else None, status, links)
 
 
-def _link(need: Need) -> EvidenceLink:
+def _link(need: Need, scanned: Project | None) -> EvidenceLink:
     return EvidenceLink(need.label, need.line, need.operations,
-                        need.provenance, need.source)
+                        need.provenance, need.source, _found_at(need, scanned) if scanned else ())
+
+
+def _found_at(need: Need, project: Project) -> tuple[str, ...]:
+    """Where the project uses what the need is about: the activity's elements, or the Graph calls (HTTP Request,
+    code, SDK) that make the manifest's operation; active code only, at most five places."""
+    if need.rule is not None:
+        cls = need.rule.cls.lower()
+        places = [f"{a.file}:{a.line} (activity)" for a in project.activities
+                  if not a.disabled and a.canonical.lower() == cls]
+    else:
+        from scopelint.operations import parse_request
+
+        try:
+            want = parse_request(need.subject)
+        except ValueError:
+            return ()
+        places = [f"{c.file}:{c.line} ({c.source})" for c in project.calls
+                  if c.request and not c.disabled and parse_request(c.request) == want]
+    return tuple(places[:5])
 
 
 def _exception(status: ExceptionStatus) -> ExceptionRow:

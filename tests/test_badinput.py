@@ -1,8 +1,9 @@
 """The bad-input corpus: every malformed file gives one line naming the file — never a traceback, never a crash.
 
 Manifests, registrations, snapshots, rule packs and configuration files stop the run: exit 2 and exactly one line.
-Workflows and project.json are read by the scanner: each bad file is one per-file diagnostic line and the scan goes on
-(exit 2 only when nothing could be read); `check --project` turns that line into an invalid-input error (exit 2).
+Workflows, code files and project.json are read by the scanner: each bad file is one per-file diagnostic line and
+the scan goes on (exit 2 only when nothing could be read); `check --project` turns that line into an invalid-input
+error (exit 2).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ HERE = Path(__file__).parent / "badinput"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
 GOOD = EXAMPLES / "invoice-bot" / "scopelint.yaml"
 STOPPING = {"manifest", "registration", "rulepack", "config", "pyproject", "snapshot"}
-SCANNED = {"xaml", "project"}
+SCANNED = {"xaml", "project", "code"}
 GOOD_PROJECT = '{"name": "Robot", "dependencies": {"UiPath.MicrosoftOffice365.Activities": "[2.6.28]"}}'
 GOOD_WORKFLOW = ('<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
                  'xmlns:u="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail;'
@@ -89,7 +90,7 @@ def _project(tmp_path: Path, rel: str, with_good: bool = True) -> tuple[Path, Pa
     """A UiPath project holding one corpus file (as a workflow, or as its project.json); returns (folder, file)."""
     folder = tmp_path / "Robot"
     folder.mkdir()
-    if kind_of(rel) == "xaml":
+    if kind_of(rel) in ("xaml", "code"):
         (folder / "project.json").write_text(GOOD_PROJECT)
         bad = folder / Path(rel).name
     else:
@@ -167,7 +168,7 @@ def test_a_bad_configuration_found_upward_is_the_same_one_line(cli, tmp_path, re
 
 
 SAMPLE_SIZES = {"manifest": 3, "registration": 2, "rulepack": 2, "config": 3, "pyproject": 2, "snapshot": 3,
-                "xaml": 3, "project": 2}
+                "xaml": 3, "project": 2, "code": 2}
 
 
 def _sample() -> list[str]:

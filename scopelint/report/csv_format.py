@@ -13,7 +13,7 @@ from scopelint.results import RunResult
 
 COLUMNS = ("record", "project", "manifest", "registration", "permission", "type", "id", "admin_consent",
            "privilege", "status", "activity", "line", "operations", "provenance", "source", "code", "severity",
-           "message", "reason", "owner", "ticket", "expires")
+           "message", "reason", "owner", "ticket", "expires", "used_at")
 
 
 def render(report: RunResult) -> str:
@@ -31,7 +31,8 @@ def render(report: RunResult) -> str:
                 row = {**base, **perm, "record": "required"}
                 if link is not None:
                     row.update(activity=link.activity, line=link.line, operations=" ".join(link.operations),
-                               provenance=link.provenance, source=link.source or "")
+                               provenance=link.provenance, source=link.source or "",
+                               used_at="; ".join(link.found_at))
                 writer.writerow(_safe(row))
         for r in p.granted:
             writer.writerow(_safe({**base, **_perm(r), "record": "requested"}))

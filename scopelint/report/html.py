@@ -206,6 +206,8 @@ def _chain(link: EvidenceLink) -> str:
     parts = [f"<strong>{_e(link.activity)}</strong> <span class=muted>(manifest line {link.line})</span>"]
     if link.operations:
         parts.append(", ".join(f"<code>{_e(op)}</code>" for op in link.operations))
+    if link.found_at:
+        parts.append("used at " + ", ".join(f"<code>{_e(at)}</code>" for at in link.found_at))
     source = _link(link.source) if link.source else ""
     parts.append(f"{_e(link.provenance)}" + (f": {source}" if source else ""))
     return " → ".join(parts)

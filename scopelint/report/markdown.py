@@ -180,5 +180,7 @@ def _chain(link: EvidenceLink) -> str:
     parts = [f"{md(link.activity)} (line {link.line})"]
     if link.operations:
         parts.append(", ".join(md(op) for op in link.operations))
+    if link.found_at:
+        parts.append("used at " + ", ".join(md(at) for at in link.found_at))
     parts.append(f"{link.provenance}" + (f": {md_link(link.source)}" if link.source else ""))
     return " → ".join(parts)

@@ -608,6 +608,50 @@ def workflows() -> dict[str, tuple[bytes | str, str]]:
             + "<List>" * 1200 + "</List>" * 1200
             + "</o:Office365ApplicationScope.AuthenticationScopes></o:Office365ApplicationScope>\n</Activity>\n",
             "XML nesting deeper than 1,000 levels"),
+        # the HTTP Request's URL written as a property element is read by handlers of its own (issue #15)
+        "deep-nesting-in-http-endpoint.xaml": (
+            head.replace(">", ' xmlns:ui="http://schemas.uipath.com/workflow/activities">', 1)
+            + '<ui:HttpClient Method="GET"><ui:HttpClient.EndPoint>' + "<InArgument>" * 1200
+            + "</InArgument>" * 1200 + "</ui:HttpClient.EndPoint></ui:HttpClient>\n" + body + "</Activity>\n",
+            "XML nesting deeper than 1,000 levels"),
+        "truncated-in-http-endpoint.xaml": (
+            head.replace(">", ' xmlns:ui="http://schemas.uipath.com/workflow/activities">', 1) + body
+            + '<ui:HttpClient Method="POST"><ui:HttpClient.EndPoint><InArgument>"https://graph.microsoft.com/v1.0/',
+            "truncated or incomplete"),
+        "unterminated-invoke-code.xaml": (
+            head.replace(">", ' xmlns:ui="http://schemas.uipath.com/workflow/activities">', 1) + body
+            + '<ui:InvokeCode Code="var u = &quot;https://graph.microsoft.com/v1.0/me&quot;;\n</Activity>\n',
+            "not well-formed"),
+    }
+
+
+GRAPH_LINE = 'var url = "https://graph.microsoft.com/v1.0/users/" + upn + "/sendMail";\n'
+
+
+def code() -> dict[str, tuple[bytes | str, str]]:
+    """Coded workflows and code files (.cs, .vb). Every case names a Graph host, so the scanner really decodes it
+    (a code file that names neither a Graph host nor a Graph client is not decoded: it holds no Graph call)."""
+    cs = "using System;\npublic class Notify\n{\n    " + GRAPH_LINE + "}\n"
+    vb = ("Imports System\nPublic Class Notify\n    Dim url = \"https://graph.microsoft.com/v1.0/me/messages\"\n"
+          "End Class\n")
+    not_utf8 = "not UTF-8"
+    return {
+        "latin1.cs": (cs.replace("Notify", "Notificação").encode("latin-1"), not_utf8),
+        "latin1-comment.vb": (("' Olá\n" + vb).encode("latin-1"), not_utf8),
+        "cp1252-quotes.cs": (cs.replace("using System;", "// \u201cquoted\u201d").encode("cp1252"), not_utf8),
+        "shift-jis.vb": (("' こんにちは\n" + vb).encode("shift_jis"), not_utf8),
+        "overlong-utf8.cs": (cs.encode() + b"// \xc0\xaf\n", not_utf8),
+        "lone-surrogate-utf8.cs": (cs.encode() + b"// \xed\xa0\x80\n", not_utf8),
+        "truncated-multibyte.vb": (vb.encode() + b"' \xe2\x82", not_utf8),
+        "invalid-continuation.vb": (vb.encode() + b"' \xe2\x28\xa1\n", not_utf8),
+        "nul-byte.cs": (cs.encode()[:40] + b"\x00" + cs.encode()[40:], "binary content"),
+        "nul-at-end.vb": (vb.encode() + b"\x00", "binary content"),
+        "png-named-cs.cs": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + GRAPH_LINE.encode(), "binary content"),
+        "utf16-no-bom.cs": (cs.encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+        "utf16be-no-bom.vb": (vb.encode("utf-16-be"), "UTF-16 without a byte-order mark"),
+        "utf16-bom-odd-length.cs": (cs.encode("utf-16") + b"\x00", "not valid UTF-16"),
+        "utf16-bom-lone-surrogate.vb": ("\ufeff".encode("utf-16-le") + b"\x00\xd8" + vb.encode("utf-16-le"),
+                                        "not valid UTF-16"),
     }
 
 
@@ -694,7 +738,7 @@ def projects() -> dict[str, tuple[bytes | str, str]]:
 
 
 KINDS = {"manifest": manifests, "registration": registrations, "rulepack": rulepacks, "config": configs,
-         "pyproject": pyprojects, "snapshot": snapshots, "xaml": workflows, "project": projects}
+         "pyproject": pyprojects, "snapshot": snapshots, "xaml": workflows, "project": projects, "code": code}
 
 
 def write() -> None:

@@ -1,0 +1,362 @@
+"""Graph use outside the Microsoft 365 package (issue #15): HTTP Request activities, code, the Graph SDK, the Mail
+package's Use Outlook 365 card, Graph-looking library dependencies, and the scope facts that are right for app-only.
+
+The fixtures under tests/fixtures/graphcalls/ are small projects written for these tests in the shapes real public
+UiPath projects use (XAML.md, REAL-PROJECTS.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scopelint.uipath import scan
+from scopelint.uipath.code import find_calls
+from scopelint.uipath.graphurl import resolve_url
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "graphcalls"
+
+
+def line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def only_project(folder: Path):
+    (project,) = scan(folder).projects
+    return project
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """A fixture project copied to a temporary folder (so scan --write can write next to it)."""
+
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIX / name, target)
+        return target
+
+    return make
+
+
+# ---------------------------------------------------------------------------------------------- Graph URLs
+@pytest.mark.parametrize(("text", "path", "version"), [
+    ('["https://graph.microsoft.com/v1.0/users/" + in_Account.Trim + "/sendMail"]', "/users/{id}/sendMail", "v1.0"),
+    ('"https://graph.microsoft.com/v1.0/users/" & upn & "/mailFolders/inbox/messages"',
+     "/users/{id}/mailFolders/inbox/messages", "v1.0"),
+    ("https://graph.microsoft.com/v1.0/me/messages?$select=subject&$top=5", "/me/messages", "v1.0"),
+    ('$"https://graph.microsoft.us/beta/users/{userId}/messages/{id}"', "/users/{id}/messages/{id}", "beta"),
+    ('String.Format("https://dod-graph.microsoft.us/v1.0/users/{0}/sendMail", upn)', "/users/{id}/sendMail", "v1.0"),
+    ("https://microsoftgraph.chinacloudapi.cn/v1.0/sites/root/lists", "/sites/root/lists", "v1.0"),
+    ("HTTPS://GRAPH.MICROSOFT.COM/V1.0/me", "/me", "v1.0"),
+    ('["https://graph.microsoft.com/v1.0/users(\'" + id + "\')/sendMail"]', "/users/{id}/sendMail", "v1.0"),
+])
+def test_graph_urls_resolve_to_a_path_with_placeholders(text, path, version):
+    target = resolve_url(text)
+    assert (target.path, target.version, target.reason) == (path, version, None)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('["https://graph.microsoft.com/v1.0/" + resource]', "the path after the API version is computed at run time"),
+    ('["https://graph.microsoft.com/" + version + "/me"]', "the API version and path are computed at run time"),
+    ("https://graph.microsoft.com/me", "no API version (/v1.0 or /beta) after the host"),
+    ("https://graph.microsoft.com/v1.0/", "no path after the API version"),
+])
+def test_graph_urls_that_cannot_be_resolved_say_why(text, reason):
+    target = resolve_url(text)
+    assert (target.path, target.reason) == (None, reason)
+
+
+@pytest.mark.parametrize("text", [
+    '["https://login.microsoftonline.com/" + tenant + "/oauth2/token"]', "https://example.org/v1.0/users",
+    '[graphBase + "/users"]', "https://graph.microsoft.com.evil.example/v1.0/me"])
+def test_other_hosts_are_not_graph(text):
+    assert resolve_url(text) is None
+
+
+# ---------------------------------------------------------------------------------------------- HTTP Request
+def test_http_request_activities_become_operations_with_file_line_method_and_source():
+    p = only_project(FIX / "http-mailer")
+    xaml = FIX / "http-mailer" / "SendMail.xaml"
+    got = [(c.line, c.method, c.path, c.source, c.version, c.disabled, c.reason is None) for c in p.calls]
+    assert got == [
+        (line_of(xaml, "HTTP Request - send mail"), "POST", "/users/{id}/sendMail", "http-request", "v1.0", False,
+         True),
+        (line_of(xaml, "read inbox (US Gov, beta)"), "GET", "/me/mailFolders/inbox/messages", "http-request",
+         "beta", False, True),
+        (line_of(xaml, "HTTP Request - anything"), "GET", None, "http-request", "v1.0", False, False),
+        (line_of(xaml, "method from config"), None, "/me/events", "http-request", "v1.0", False, False),
+        (line_of(xaml, "HTTP Request - C# style"), "PATCH", "/users/{id}/messages/{id}", "http-request", "v1.0",
+         False, True),
+        (line_of(xaml, "old delete"), "DELETE", "/me/messages/AAMk", "http-request", "v1.0", True, True),
+    ]
+    # the token request (login.microsoftonline.com, Graph only in its body) and the non-Graph host are not calls
+    assert p.operations == ("GET /me/mailFolders/inbox/messages", "PATCH /users/{id}/messages/{id}",
+                            "POST /users/{id}/sendMail")
+
+
+def test_scan_json_lists_operations_with_file_line_method_path_and_source(cli):
+    run = cli("scan", FIX / "http-mailer", "--format", "json")
+    assert run.code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    (project,) = doc["projects"]
+    send = project["operations"][0]
+    assert send == {"file": str(FIX / "http-mailer" / "SendMail.xaml"), "line": 4, "source": "http-request",
+                    "method": "POST", "path": "/users/{id}/sendMail", "request": "POST /users/{id}/sendMail",
+                    "version": "v1.0", "disabled": False, "reason": None,
+                    "text": '["https://graph.microsoft.com/v1.0/users/" + in_Account.Trim + "/sendMail"]'}
+    assert doc["summary"]["operations"] == 6
+    assert [o["reason"] for o in project["operations"] if o["request"] is None] == [
+        "the path after the API version is computed at run time",
+        'the HTTP method is computed at run time ([in_Config("Method").ToString])']
+
+
+def test_scan_text_shows_each_call_and_why_one_cannot_be_checked(cli):
+    run = cli("scan", FIX / "http-mailer")
+    assert run.code == 0
+    assert "SendMail.xaml:4" in run.stdout and "POST /users/{id}/sendMail  (http-request)" in run.stdout
+    assert "GET /me/mailFolders/inbox/messages  (http-request, beta)" in run.stdout
+    assert "DELETE /me/messages/AAMk  (http-request, disabled)" in run.stdout
+    assert "cannot be checked: the path after the API version is computed at run time" in run.stdout
+    assert run.stdout.rstrip().endswith("6 other Graph call(s)")
+
+
+def test_a_project_that_sends_mail_through_an_http_request_needs_mail_send(cli, copy):
+    """Done criterion 1: scan --write lists the call, and the manifest it writes needs Mail.Send."""
+    folder = copy("http-mailer")
+    write = cli("scan", folder, "--write")
+    assert write.code == 0, write.stderr
+    assert "+ POST /users/{id}/sendMail" in write.stdout
+    manifest = (folder / "scopelint.yaml").read_text()
+    assert '  - "POST /users/{id}/sendMail"' in manifest and "DELETE" not in manifest  # disabled code is not listed
+    scopes = cli("scopes", folder / "scopelint.yaml")
+    assert scopes.code == 0, scopes.stderr
+    assert any(line.split()[:3] == ["Mail.Send", "delegated", "POST"] for line in scopes.stdout.splitlines())
+    registration = folder / "app.json"
+    registration.write_text(json.dumps({"requiredResourceAccess": [{
+        "resourceAppId": "00000003-0000-0000-c000-000000000000",
+        "resourceAccess": [{"id": "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", "type": "Scope"}]}]}))
+    check = cli("check", folder / "scopelint.yaml", "--registration", registration, "--format", "json")
+    findings = json.loads(check.stdout)["findings"]
+    assert {(f["kind"], f.get("permission")) for f in findings if f["kind"] == "missing"} >= {("missing", "Mail.Send")}
+
+
+def test_drift_reports_a_graph_call_the_manifest_does_not_list_at_its_line(cli, tmp_path):
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: m\nauth: delegated\nactivities: []\noperations:\n"
+                        "  - GET /me/mailFolders/inbox/messages\n")
+    run = cli("check", manifest, "--project", FIX / "http-mailer", "--format", "json")
+    assert run.code == 1
+    findings = json.loads(run.stdout)["findings"]
+    xaml = str(FIX / "http-mailer" / "SendMail.xaml")
+    undeclared = [(f["code"], f["file"], f["line"], f["activity"]) for f in findings
+                  if f["kind"] == "undeclared-operation"]
+    assert undeclared == [("SL308", xaml, 4, "POST /users/{id}/sendMail"),
+                          ("SL308", xaml, 8, "PATCH /users/{id}/messages/{id}")]
+    unresolved = sorted((f["code"], f["line"], f["severity"]) for f in findings if f["kind"] == "unresolved-graph-call")
+    assert unresolved == [("SL309", 6, "warning"), ("SL309", 7, "warning")]
+
+
+def test_once_scan_write_has_listed_the_calls_only_the_unresolvable_ones_remain(cli, copy):
+    folder = copy("http-mailer")
+    assert cli("scan", folder, "--write").code == 0
+    run = cli("check", folder / "scopelint.yaml", "--format", "json")
+    kinds = sorted(f["kind"] for f in json.loads(run.stdout)["findings"])
+    assert kinds == ["unresolved-graph-call", "unresolved-graph-call"]
+    again = cli("scan", folder, "--write")  # idempotent: nothing more to add
+    assert again.stdout.startswith("unchanged")
+
+
+def test_scan_write_appends_calls_to_an_existing_operations_block_and_keeps_the_rest(cli, copy):
+    folder = copy("http-mailer")
+    (folder / "scopelint.yaml").write_text(
+        "scopelint: 1\nname: HttpMailer\nauth: application\nproject: .\nactivities: []\n"
+        "operations:\n  - POST /users/{id}/sendMail   # from the token flow\n  - GET /sites/root\n"
+        "accept: []\n")
+    run = cli("scan", folder, "--write")
+    assert run.code == 0, run.stderr
+    text = (folder / "scopelint.yaml").read_text()
+    assert text == ("scopelint: 1\nname: HttpMailer\nauth: application\nproject: .\nactivities: []\n"
+                    "operations:\n  - POST /users/{id}/sendMail   # from the token flow\n  - GET /sites/root\n"
+                    '  - GET /me/mailFolders/inbox/messages\n  - "PATCH /users/{id}/messages/{id}"\n'
+                    "accept: []\n")
+
+
+# ---------------------------------------------------------------------------------------------- code
+def test_coded_workflows_vb_files_invoke_code_and_sdk_calls_are_found_with_their_lines():
+    p = only_project(FIX / "coded")
+    code = FIX / "coded" / "Code"
+    cs, vb, inv = code / "Notify.cs", code / "Legacy.vb", FIX / "coded" / "Invoke.xaml"
+    got = sorted((Path(c.file).name, c.line, c.source, c.method, c.path) for c in p.calls)
+    assert got == sorted([
+        ("Notify.cs", line_of(cs, "Me.Messages.GetAsync"), "graph-sdk", "GET", "/me/messages"),
+        ("Notify.cs", line_of(cs, "SendMail.PostAsync"), "graph-sdk", "POST", "/users/{id}/sendMail"),
+        ("Notify.cs", line_of(cs, "graphClient.Drives[driveId]"), "graph-sdk", "PUT",
+         "/drives/{id}/items/{id}/content"),
+        ("Notify.cs", line_of(cs, "HttpMethod.Post"), "coded-workflow", "POST", "/users/{id}/sendMail"),
+        ("Notify.cs", line_of(cs, "+ path"), "coded-workflow", None, None),
+        ("Notify.cs", line_of(cs, "/events?"), "coded-workflow", "GET", "/users/{id}/events"),
+        ("Legacy.vb", line_of(vb, "mailFolders/inbox"), "vb-file", "GET", "/users/{id}/mailFolders/inbox/messages"),
+        ("Legacy.vb", line_of(vb, "sites/root"), "vb-file", None, "/sites/root"),
+        ("Invoke.xaml", line_of(inv, "Invoke Code (C#)"), "invoke-code", "POST", "/me/sendMail"),
+        ("Invoke.xaml", line_of(inv, "Invoke Code (C#)"), "graph-sdk", "GET", "/me"),
+        ("Invoke.xaml", line_of(inv, "Invoke Code (VB)"), "invoke-code", "GET", "/groups/{id}/members"),
+    ])
+    reasons = {Path(c.file).name + ":" + str(c.line): c.reason for c in p.calls if c.reason}
+    assert reasons == {f"Notify.cs:{line_of(cs, '+ path')}": "the path after the API version is computed at run time",
+                       f"Legacy.vb:{line_of(vb, 'sites/root')}": "no HTTP method named near the URL"}
+
+
+def test_commented_out_code_is_not_a_call():
+    assert find_calls('// var u = "https://graph.microsoft.com/v1.0/me";\n', csharp=True) == []
+    assert find_calls("' Dim u = \"https://graph.microsoft.com/v1.0/me\"\n", csharp=False) == []
+    assert find_calls('REM u = "https://graph.microsoft.com/v1.0/me"\n', csharp=False) == []
+
+
+def test_several_methods_on_the_line_make_the_call_unresolvable():
+    (call,) = find_calls('Send(HttpMethod.Get, HttpMethod.Post, "https://graph.microsoft.com/v1.0/me/events");\n',
+                         csharp=True)
+    assert (call.method, call.path, call.reason) == (None, "/me/events",
+                                                     "several HTTP methods named near the URL (GET, POST)")
+
+
+def test_an_sdk_chain_needs_a_graph_client():
+    assert find_calls("var r = await httpClient.Users.GetAsync();\n", csharp=True) == []
+    (call,) = find_calls("var r = await GraphClient.Groups[id].Members.GetAsync();\n", csharp=True)
+    assert (call.method, call.path, call.sdk) == ("GET", "/groups/{id}/members", True)
+
+
+# ---------------------------------------------------------------------------------------------- Mail package
+def test_use_outlook_365_card_activities_are_found_and_sign_in_as_the_card():
+    p = only_project(FIX / "outlook365")
+    got = [(Path(a.file).name, a.name, a.auth, a.rule is not None) for a in p.activities]
+    assert got == [
+        ("Connected.xaml", "UiPath.Mail.Activities.Business.ExchangeApplicationCard", "connections", True),
+        ("Connected.xaml", "UiPath.Mail.Activities.Business.MoveMailX", "connections", True),
+        ("Main.xaml", "UiPath.Mail.Activities.Business.ExchangeApplicationCard", "delegated", True),
+        ("Main.xaml", "UiPath.Mail.Activities.Business.ForEachEmailX", "delegated", True),
+        ("Main.xaml", "UiPath.Mail.Activities.Business.SaveMailAttachmentsX", "delegated", True),
+        ("Main.xaml", "UiPath.MicrosoftOffice365.Activities.Files.UseDriveCard", "delegated", True),
+        ("Main.xaml", "UiPath.MicrosoftOffice365.Activities.Files.UploadFile", "delegated", True),
+    ]  # the desktop Outlook card's Send Email and one outside any card are not Graph: not listed
+
+
+def test_a_use_outlook_365_card_that_reads_mail_needs_a_mail_read_permission(cli, copy):
+    """Done criterion 2."""
+    folder = copy("outlook365")
+    (folder / "Connected.xaml").unlink()
+    assert cli("scan", folder, "--write").code == 0
+    manifest = (folder / "scopelint.yaml").read_text()
+    assert "  - UiPath.Mail.Activities.Business.ForEachEmailX\n" in manifest
+    assert "SendMailX" not in manifest
+    scopes = cli("scopes", folder / "scopelint.yaml")
+    assert scopes.code == 0, scopes.stderr
+    names = {line.split()[0] for line in scopes.stdout.splitlines() if line.strip()}
+    assert "Mail.Read" in names
+    assert not names & {"Mail.Send", "Mail.ReadWrite"}
+
+
+def test_mail_package_rules_cover_send_with_mail_send(cli, tmp_path):
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: m\nauth: delegated\nactivities:\n  - SendMailX\n  - MoveMailX\n")
+    run = cli("scopes", manifest)
+    assert run.code == 0, run.stderr
+    assert {line.split()[0] for line in run.stdout.splitlines() if line.strip()} == {"Mail.ReadWrite", "Mail.Send"}
+
+
+# ---------------------------------------------------------------------------------------------- dependencies
+def test_a_dependency_only_graph_project_is_visibly_flagged(cli, tmp_path):
+    """Done criterion 3: an info finding per Graph-looking library, on its project.json line, with the remedy."""
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: m\nauth: delegated\nactivities: []\n")
+    run = cli("check", manifest, "--project", FIX / "library-only", "--format", "json")
+    assert run.code == 0, run.stderr
+    pj = FIX / "library-only" / "project.json"
+    libs = [(f["code"], f["severity"], f["file"], f["line"], f["message"].split(" ", 1)[0], f["suggestion"])
+            for f in json.loads(run.stdout)["findings"] if f["kind"] == "graph-library"]
+    assert [x[:5] for x in libs] == [
+        ("SL310", "info", str(pj), line_of(pj, "CCR.RPA.Office365.Activities"), "CCR.RPA.Office365.Activities"),
+        ("SL310", "info", str(pj), line_of(pj, "LIB_GraphAPI"), "LIB_GraphAPI")]
+    assert all("--rules" in x[5] for x in libs)
+    text = cli("check", manifest, "--project", FIX / "library-only")
+    assert "graph-library" in text.stdout and "LIB_GraphAPI [2.1.0] may call Microsoft Graph itself" in text.stdout
+    scan_text = cli("scan", FIX / "library-only").stdout
+    assert "dependency LIB_GraphAPI [2.1.0]: may call Microsoft Graph itself (its name contains 'Graph')" in scan_text
+    assert "UiPath.Excel.Activities" not in scan_text
+
+
+def test_a_library_a_rule_pack_describes_is_named_with_that_fact(cli, tmp_path):
+    pack = tmp_path / "lib.yaml"
+    pack.write_text("scopelint-rulepack: 1\npack: lib-graph\nrules:\n  - class: LIB_GraphAPI.SendMailViaGraph\n"
+                    "    display_name: Send Mail via Graph\n    group: Custom\n    generation: custom\n"
+                    "    kind: activity\n    delegated: {any_of: [[Mail.Send]], provenance: derived}\n"
+                    "    application: {any_of: [[Mail.Send]], provenance: derived}\n"
+                    "    sources: [https://example.org/lib]\n")
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: m\nauth: delegated\nactivities: []\n")
+    run = cli("check", manifest, "--project", FIX / "library-only", "--rules", pack, "--format", "json")
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in json.loads(run.stdout)["findings"]
+                if f["kind"] == "graph-library"}
+    assert "a rule pack describes its activities" in messages["LIB_GraphAPI"]
+    assert "a rule pack describes" not in messages["CCR.RPA.Office365.Activities"]
+
+
+# ---------------------------------------------------------------------------------------------- scope facts
+def test_public_app_is_not_reported_for_client_credentials_with_the_projects_own_application_id(cli, tmp_path):
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: m\nauth: application\nactivities:\n  - SendMail\n")
+    run = cli("check", manifest, "--project", FIX / "app-only", "--format", "json")
+    assert [f["kind"] for f in json.loads(run.stdout)["findings"]] == []
+    doc = json.loads(cli("scan", FIX / "app-only", "--format", "json").stdout)
+    (project,) = doc["projects"]
+    assert (project["public_app"], project["scopes"][0]["application_id"]) == (False, True)
+    assert "public app" not in cli("scan", FIX / "app-only").stdout
+
+
+def test_a_project_whose_only_scope_is_commented_out_says_so(cli, copy):
+    folder = copy("commented-scope")
+    scan_text = cli("scan", folder).stdout
+    assert "every Office 365 scope is inside a CommentOut (disabled)" in scan_text
+    assert cli("scan", folder, "--write").code == 0
+    manifest = (folder / "scopelint.yaml").read_text()
+    assert "only Office 365 scope is inside a CommentOut" in manifest
+    assert "no Office 365 scope found" not in manifest
+
+
+def test_class_names_are_shown_without_the_generic_arity(cli, tmp_path):
+    (tmp_path / "project.json").write_text('{"name": "x"}')
+    (tmp_path / "Main.xaml").write_text(
+        '<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        'xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml" '
+        'xmlns:sd="clr-namespace:System.Data;assembly=System.Data" '
+        'xmlns:e="clr-namespace:UiPath.MicrosoftOffice365.Activities.Excel;'
+        'assembly=UiPath.MicrosoftOffice365.Activities">\n'
+        '  <e:ReadRangeConnections x:TypeArguments="sd:DataRow" />\n'
+        '  <e:MadeUpRangeConnections x:TypeArguments="sd:DataRow" />\n</Activity>\n')
+    run = cli("scan", tmp_path)
+    assert "`" not in run.stdout
+    assert "UiPath.MicrosoftOffice365.Activities.Excel.MadeUpRangeConnections  [connections]" in run.stdout
+    unknown = json.loads(cli("scan", tmp_path, "--format", "json").stdout)["projects"][0]["activities"][1]
+    made_up = "UiPath.MicrosoftOffice365.Activities.Excel.MadeUpRangeConnections"
+    assert (unknown["class"], unknown["name"]) == (made_up + "`1", made_up)
+
+
+# ---------------------------------------------------------------------------------------------- audit evidence
+def test_the_audit_evidence_chain_names_where_the_project_makes_each_call(cli, copy):
+    folder = copy("http-mailer")
+    assert cli("scan", folder, "--write").code == 0
+    out = folder / "audit.csv"
+    run = cli("report", folder / "scopelint.yaml", "--format", "csv", "--output", out)
+    assert run.code == 0, run.stderr
+    rows = [r for r in csv.DictReader(io.StringIO(out.read_text())) if r["record"] == "required"]
+    send = next(r for r in rows if r["permission"] == "Mail.Send")
+    assert send["activity"] == "POST /users/{id}/sendMail"
+    assert send["used_at"] == f"{folder / 'SendMail.xaml'}:4 (http-request)"
+    md = cli("report", folder / "scopelint.yaml", "--format", "markdown").stdout
+    assert "used at" in md and "SendMail.xaml:4 \\(http-request\\)" in md
