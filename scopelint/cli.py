@@ -278,7 +278,7 @@ def _registration_source(session, registration, live, app_id, live_args):
 
 def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """Pair formats with outputs in order; a format without an output goes to stdout (one at most)."""
-    from scopelint.report import formats as known
+    from scopelint.reporters import formats as known
 
     targets: list[tuple[str, str | None]] = []
     for i, out in enumerate(outputs):
@@ -306,19 +306,19 @@ def _format_of(path: str) -> str | None:
                  if name.endswith(suffix)), None)
 
 
-def _emit(report, targets, session, audit_all: bool = False) -> None:
-    """Render each target; the audit formats (and every format with `audit_all`) get the audit view."""
+def _emit(report, targets, session, review_all: bool = False) -> None:
+    """Render each target; the review formats (and every format with `review_all`) get the review of the run."""
     from dataclasses import replace
 
     from scopelint.fileio import write_atomic
-    from scopelint.report import AUDIT_FORMATS, reporter
+    from scopelint.reporters import REVIEW_FORMATS, reporter
 
-    audit = None
+    review = None
     for fmt, out in targets:
         shown = report
-        if audit_all or fmt in AUDIT_FORMATS:
-            audit = audit or session.audit(report)
-            shown = replace(report, audit=audit)
+        if review_all or fmt in REVIEW_FORMATS:
+            review = review or session.review(report)
+            shown = replace(report, review=review)
         shown.color = out is None and fmt == "text" and _use_color(sys.stdout)
         text = reporter(fmt)(shown)
         if out is None:
@@ -351,15 +351,15 @@ def scopes(manifest, fmt, registration, project, rule_paths, config_file) -> int
 def _scopes(session, path: Path, fmt: str, registration: Path | None, project: Path | None) -> int:
     """The minimal set or the remedy for one manifest, read from the same Analysis `check` reads."""
     from scopelint.checks import BY_KIND
-    from scopelint.fixes import plan_fix
     from scopelint.manifest import LiveRegistration, load_manifest
+    from scopelint.remedy import plan_remedy
 
     config = session.config_for(path)
     m = load_manifest(path, config.limits)
     source = registration or m.registration or config.registration
-    remedy = fmt in ("manifest", "az", "terraform")
+    remedy_format = fmt in ("manifest", "az", "terraform")
     reg = None
-    if remedy and not isinstance(source, LiveRegistration):
+    if remedy_format and not isinstance(source, LiveRegistration):
         reg = session.registration_for(m, registration, None, config)
     result = session.evaluate(m, reg, session.project_for(m, project, config), config)
     about_needs = [f for f in result.active if BY_KIND[f.kind].requires is None]
@@ -374,8 +374,8 @@ def _scopes(session, path: Path, fmt: str, registration: Path | None, project: P
                    "review the manifest, and run scopes again", err=True)
         return 1
     fail_level = session.configs.fail_level([path]) or "error"
-    if remedy:
-        _print_remedy(plan_fix(result, session.catalog, __version__,
+    if remedy_format:
+        _print_remedy(plan_remedy(result, session.catalog, __version__,
                                source.client_id if isinstance(source, LiveRegistration) else None), fmt)
     else:
         _print_minimal(session, result, fmt)
@@ -402,12 +402,11 @@ def _print_minimal(session, result, fmt: str) -> None:
 
 
 def _print_remedy(plan, fmt: str) -> None:
-    from scopelint.report import fix_formats
+    from scopelint.reporters import remedy as layouts
 
     if fmt == "manifest":
-        _announce([f"note: {n}" for n in fix_formats.notes(plan)])
-    render = {"manifest": fix_formats.render_manifest, "az": fix_formats.render_az,
-              "terraform": fix_formats.render_terraform}[fmt]
+        _announce([f"note: {n}" for n in layouts.notes(plan)])
+    render = {"manifest": layouts.render_manifest, "az": layouts.render_az, "terraform": layouts.render_terraform}[fmt]
     click.echo(render(plan), nl=False)
 
 
@@ -436,7 +435,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
     report = session.check(manifests, Path(registration) if registration else None, observed=observed)
     input_errors = _input_errors(report)
-    _emit(report, [(fmt, output)], session, audit_all=True)
+    _emit(report, [(fmt, output)], session, review_all=True)
     if output:
         _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])
     return 2 if input_errors else 0
@@ -457,7 +456,7 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
     from scopelint.diff import diff_results, manifest_at_revision
     from scopelint.fileio import write_atomic
     from scopelint.manifest import load_manifest
-    from scopelint.report import diff_formats
+    from scopelint.reporters import diff_formats
     from scopelint.session import find_manifests
 
     if rev is None:
@@ -624,9 +623,9 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
     manifest under PATHS names), and grants without a matching request."""
     from scopelint.fileio import write_atomic
     from scopelint.graph import fetch_snapshots
-    from scopelint.live_audit import audit_apps
-    from scopelint.report.live_audit import render
+    from scopelint.reporters.tenant_audit import render
     from scopelint.session import Session, find_manifests
+    from scopelint.tenant_audit import audit_apps
 
     if not live:
         raise click.UsageError("audit reads the tenant: add --live")
@@ -665,7 +664,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
               help="Workflows whose elements nest deeper than this are reported, not read.")
 def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> int:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
-    from scopelint.report.scan import render_json, render_text
+    from scopelint.reporters.scan import render_json, render_text
     from scopelint.rules import load_builtin_rules
     from scopelint.uipath import scan as scan_tree
 

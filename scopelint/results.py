@@ -12,7 +12,7 @@ from scopelint.manifest import Manifest
 from scopelint.registration import Registration
 
 if TYPE_CHECKING:
-    from scopelint.audit import Audit
+    from scopelint.review import Review
     from scopelint.usage.join import Usage
 
 
@@ -63,5 +63,5 @@ class RunResult:
     meta: dict = field(default_factory=dict)
     color: bool = False
     fail_level: str = "error"
-    audit: "Audit | None" = None
+    review: "Review | None" = None
     usage: list["Usage"] = field(default_factory=list)  # observed usage (`usage`, `check --logs`): per manifest or app

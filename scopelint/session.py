@@ -30,7 +30,7 @@ from scopelint.rules import RuleBook, load_builtin_rules, load_user_pack
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from scopelint.audit import Audit
+    from scopelint.review import Review
     from scopelint.uipath import Project
     from scopelint.usage.run import ObservedUsage
     from scopelint.yamlio import Limits
@@ -239,11 +239,11 @@ class Session:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""
         return self.configs.for_manifest(manifest_path) if self.configs else DEFAULT_CONFIG
 
-    def audit(self, report: RunResult) -> Audit:
-        """The audit view of a checked run (evidence chains, privilege, exceptions) for the audit formats."""
-        from scopelint.audit import build_audit
+    def review(self, report: RunResult) -> Review:
+        """The review of a checked run (evidence chains, privilege, exceptions) that `scopelint report` lays out."""
+        from scopelint.review import build_review
 
-        return build_audit(report, self.catalog, self.engine.lattice)
+        return build_review(report, self.catalog, self.engine.lattice)
 
     def registration_for(self, manifest: Manifest, override: Path | LiveRegistration | None, live_loader=None,
                          config: Config = DEFAULT_CONFIG) -> Registration | None:

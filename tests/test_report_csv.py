@@ -8,7 +8,7 @@ import io
 from conftest import EXAMPLES
 from report_fixtures import SEND_MAIL, write_project
 
-from scopelint.report.csv_format import COLUMNS
+from scopelint.reporters.csv_format import COLUMNS
 
 
 def rows(cli, *args) -> list[dict]:

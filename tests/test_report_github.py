@@ -9,7 +9,7 @@ from conftest import EXAMPLES
 from report_fixtures import SEND_MAIL, write_project
 
 from scopelint.findings import Finding
-from scopelint.report.github import annotation, escape_data, escape_property
+from scopelint.reporters.github import annotation, escape_data, escape_property
 
 COMMAND = re.compile(r"^::(error|warning|notice) ((?:[a-z]+=[^,:]*)(?:,[a-z]+=[^,:]*)*)::(.*)$")
 

@@ -8,7 +8,7 @@ import re
 from conftest import EXAMPLES
 from report_fixtures import HOSTILE, SEND_MAIL, write_project
 
-from scopelint.report.markdown import md, md_link
+from scopelint.reporters.markdown import md, md_link
 
 
 def test_summary_counts_findings_per_manifest_and_lists_them(cli, tmp_path):

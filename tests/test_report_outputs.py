@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
-from scopelint.report import formats
+from scopelint.reporters import formats
 
 INVOICE = EXAMPLES / "invoice-bot"
 

@@ -17,13 +17,13 @@ COLUMNS = ("record", "project", "manifest", "registration", "permission", "type"
 
 
 def render(report: RunResult) -> str:
-    audit = report.audit
-    if audit is None:
-        raise ValueError("the CSV report needs the audit view (RunResult.audit)")
+    review = report.review
+    if review is None:
+        raise ValueError("the CSV report needs the review (RunResult.review)")
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for p in audit.projects:
+    for p in review.projects:
         base = {"project": p.name, "manifest": p.manifest, "registration": p.registration or ""}
         for r in p.required:
             perm = _perm(r)
@@ -46,7 +46,7 @@ def render(report: RunResult) -> str:
                                    "activity": e.activity or "", "line": e.line, "status": e.status,
                                    "reason": e.reason, "owner": e.owner or "", "ticket": e.ticket or "",
                                    "expires": e.expires or ""}))
-    for f in audit.unreadable:
+    for f in review.unreadable:
         writer.writerow(_safe({"record": "finding", "manifest": f.manifest or f.file, "line": f.line or "",
                                "code": f.code, "severity": f.severity, "message": f.message, "status": f.kind}))
     return buf.getvalue()

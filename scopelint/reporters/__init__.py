@@ -11,17 +11,17 @@ if TYPE_CHECKING:  # annotations only: `scan` imports report.scan and must not p
     from scopelint.results import RunResult
 
 _MODULES = {
-    "text": "scopelint.report.text",
-    "json": "scopelint.report.json_format",
-    "sarif": "scopelint.report.sarif",
-    "junit": "scopelint.report.junit",
-    "github": "scopelint.report.github",
-    "markdown": "scopelint.report.markdown",
-    "html": "scopelint.report.html",
-    "csv": "scopelint.report.csv_format",
+    "text": "scopelint.reporters.text",
+    "json": "scopelint.reporters.json_format",
+    "sarif": "scopelint.reporters.sarif",
+    "junit": "scopelint.reporters.junit",
+    "github": "scopelint.reporters.github",
+    "markdown": "scopelint.reporters.markdown",
+    "html": "scopelint.reporters.html",
+    "csv": "scopelint.reporters.csv_format",
 }
-# Formats that lay out the audit view (RunResult.audit); markdown shows it when present, a summary otherwise.
-AUDIT_FORMATS = frozenset({"html", "csv"})
+# Formats that lay out the review (RunResult.review); markdown shows it when present, a summary otherwise.
+REVIEW_FORMATS = frozenset({"html", "csv"})
 
 
 def formats() -> list[str]:

@@ -10,9 +10,9 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from scopelint.audit import Audit, EvidenceLink, ProjectAudit
 from scopelint.findings import SEVERITIES, Finding
 from scopelint.results import RunResult
+from scopelint.review import EvidenceLink, ProjectReview, Review
 
 if TYPE_CHECKING:
     from scopelint.usage.join import Usage
@@ -36,8 +36,8 @@ def md_link(url: str | None) -> str:
 
 
 def render(report: RunResult) -> str:
-    if report.audit is not None:
-        return render_audit(report.audit)
+    if report.review is not None:
+        return render_review(report.review)
     return render_summary(report)
 
 
@@ -115,27 +115,27 @@ def _footer(meta: dict) -> str:
 
 
 # audit ------------------------------------------------------------------------------------------------------
-def render_audit(audit: Audit) -> str:
-    out = ["# Microsoft Graph permission audit", "", _footer(audit.meta), "", "## Summary across projects", "",
+def render_review(review: Review) -> str:
+    out = ["# Microsoft Graph permission audit", "", _footer(review.meta), "", "## Summary across projects", "",
            "Apps ranked by the privilege they hold (the registration's permissions, or the required ones when "
            "no registration was given).", "",
            "| rank | project | app | permissions held | need admin consent | highest privilege level | "
            "errors | warnings |", "|---:|---|---|---:|---:|---|---:|---:|"]
-    for i, p in enumerate(audit.ranking, 1):
+    for i, p in enumerate(review.ranking, 1):
         top = f"{p.highest_privilege} ({md(', '.join(p.highest))})" if p.highest_privilege is not None else "—"
         out.append(f"| {i} | {md(p.name)} | {md(p.app or '—')} | {p.held_count} | {p.held_admin_consent} | "
                    f"{top} | {p.counts['error']} | {p.counts['warning']} |")
     out.append("")
-    for p in audit.projects:
+    for p in review.projects:
         out += _project(p)
-    if audit.unreadable:
+    if review.unreadable:
         out += ["## Files that could not be checked", ""]
-        out += [f"- {_where(f)}: {md(f.message)}" for f in audit.unreadable]
+        out += [f"- {_where(f)}: {md(f.message)}" for f in review.unreadable]
         out.append("")
     return "\n".join(out) + "\n"
 
 
-def _project(p: ProjectAudit) -> list[str]:
+def _project(p: ProjectReview) -> list[str]:
     out = [f"## {md(p.name)}", "",
            f"- manifest: {md(p.manifest)}", f"- auth: {p.auth}",
            f"- registration: {md(p.registration) if p.registration else 'none given (requirements only)'}"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from scopelint.audit import Audit, EvidenceLink, PermissionRow, ProjectAudit
 from scopelint.findings import Finding
 from scopelint.results import RunResult
+from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review
 
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -69,14 +69,14 @@ footer { border-top: 1px solid #c8ced6; margin-top: 3rem; padding-bottom: 2rem; 
 
 
 def render(report: RunResult) -> str:
-    audit = report.audit
-    if audit is None:
-        raise ValueError("the HTML report needs the audit view (RunResult.audit)")
-    return render_audit(audit)
+    review = report.review
+    if review is None:
+        raise ValueError("the HTML report needs the review (RunResult.review)")
+    return render_review(review)
 
 
-def render_audit(audit: Audit) -> str:
-    meta = audit.meta
+def render_review(review: Review) -> str:
+    meta = review.meta
     title = "Microsoft Graph permission audit"
     parts = [
         "<!DOCTYPE html>",
@@ -93,17 +93,17 @@ def render_audit(audit: Audit) -> str:
         '<a class="skip" href="#main">Skip to the report</a>',
         "<header>",
         f"<h1>{title}</h1>",
-        f'<p class="muted">{len(audit.projects)} project(s) · scopelint {_e(meta.get("version", ""))} · '
+        f'<p class="muted">{len(review.projects)} project(s) · scopelint {_e(meta.get("version", ""))} · '
         f"knowledge base {_e(meta.get('lattice') or 'unknown')}</p>",
         "</header>",
         '<nav aria-label="Projects in this report"><ul>',
         '<li><a href="#summary">Summary across projects</a></li>',
-        *(f'<li><a href="#p{i}">{_e(p.name)}</a></li>' for i, p in enumerate(audit.projects, 1)),
+        *(f'<li><a href="#p{i}">{_e(p.name)}</a></li>' for i, p in enumerate(review.projects, 1)),
         "</ul></nav>",
         '<main id="main">',
-        *_summary(audit),
-        *(line for i, p in enumerate(audit.projects, 1) for line in _project(p, i)),
-        *_unreadable(audit.unreadable),
+        *_summary(review),
+        *(line for i, p in enumerate(review.projects, 1) for line in _project(p, i)),
+        *_unreadable(review.unreadable),
         "</main>",
         *_footer(meta),
         "</body>",
@@ -116,7 +116,7 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _summary(audit: Audit) -> list[str]:
+def _summary(review: Review) -> list[str]:
     out = ['<section id="summary" aria-labelledby="summary-h">', '<h2 id="summary-h">Summary across projects</h2>',
            "<table>",
            "<caption>Apps ranked by the privilege they hold: the registration's permissions, or the required ones "
@@ -126,8 +126,8 @@ def _summary(audit: Audit) -> list[str]:
                ("Need admin consent", ' class="num"'), ("Highest privilege level", ""),
                ("Open errors", ' class="num"'), ("Open warnings", ' class="num"'))) + "</tr></thead>",
            "<tbody>"]
-    for rank, p in enumerate(audit.ranking, 1):
-        index = audit.projects.index(p) + 1
+    for rank, p in enumerate(review.ranking, 1):
+        index = review.projects.index(p) + 1
         top = (f"{p.highest_privilege} ({_e(', '.join(p.highest))})" if p.highest_privilege is not None
                else '<span class="muted">not known</span>')
         out.append(f'<tr><td class="num">{rank}</td><th scope="row"><a href="#p{index}">{_e(p.name)}</a></th>'
@@ -141,7 +141,7 @@ def _summary(audit: Audit) -> list[str]:
     return out
 
 
-def _project(p: ProjectAudit, i: int) -> list[str]:
+def _project(p: ProjectReview, i: int) -> list[str]:
     h = f"p{i}-h"
     out = [f'<section id="p{i}" aria-labelledby="{h}">', f'<h2 id="{h}">{_e(p.name)}</h2>', '<dl class="facts">',
            f'<dt>Manifest</dt><dd class="mono">{_e(p.manifest)}</dd>', f"<dt>Auth</dt><dd>{_e(p.auth)}</dd>",
@@ -167,7 +167,7 @@ def _head(*cols: str) -> str:
     return "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in cols) + "</tr></thead>"
 
 
-def _required(p: ProjectAudit, i: int) -> list[str]:
+def _required(p: ProjectReview, i: int) -> list[str]:
     out = [f'<h3 id="p{i}-required">Required permissions</h3>']
     if not p.required:
         return [*out, "<p>None: the declared activities need no Microsoft Graph permission.</p>"]
@@ -181,7 +181,7 @@ def _required(p: ProjectAudit, i: int) -> list[str]:
     return [*out, "</tbody></table>"]
 
 
-def _granted(p: ProjectAudit, i: int) -> list[str]:
+def _granted(p: ProjectReview, i: int) -> list[str]:
     return [f'<h3 id="p{i}-granted">What the registration requests</h3>', "<table>",
             f"<caption>Microsoft Graph permissions requested by {_e(p.app or p.registration or '')}</caption>",
             _head("Permission", "Type", "Admin consent", "Privilege", "Standing"), "<tbody>",
@@ -219,7 +219,7 @@ def _link(url: str) -> str:
     return f'<span class="mono">{_e(url)}</span>'
 
 
-def _findings(p: ProjectAudit, i: int) -> list[str]:
+def _findings(p: ProjectReview, i: int) -> list[str]:
     out = [f'<h3 id="p{i}-findings">Findings</h3>']
     if not p.findings:
         return [*out, "<p>No open findings.</p>"]
@@ -237,7 +237,7 @@ def _finding_row(f: Finding) -> str:
             f'<td class="mono">{_e(where)}</td><td>{_e(f.message)}{extra}</td></tr>')
 
 
-def _exceptions(p: ProjectAudit, i: int) -> list[str]:
+def _exceptions(p: ProjectReview, i: int) -> list[str]:
     rows = []
     for e in p.exceptions:
         scope = ", ".join(_e(x) for x in (e.type, e.kind, e.activity) if x)

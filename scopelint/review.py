@@ -1,8 +1,9 @@
-"""The audit view of a checked run: per project the evidence chain of every required permission, what the
-registration holds and how privileged it is, findings and exceptions; then a ranking across projects.
+"""The review of a checked run, behind `scopelint report`: per project the evidence chain of every required
+permission, what the registration holds and how privileged it is, findings and exceptions; then a ranking across
+projects.
 
-Engine-side: it works things out from the results so that the audit reporters (HTML, Markdown, CSV) only lay
-them out.
+Engine-side: it works things out from the results so that the review reporters (HTML, Markdown, CSV) only lay
+them out. (The live audit of a tenant's app registrations, `scopelint audit`, is tenant_audit.py.)
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class ExceptionRow:
 
 
 @dataclass(frozen=True)
-class ProjectAudit:
+class ProjectReview:
     """Everything the audit report shows for one manifest."""
 
     manifest: str
@@ -87,29 +88,29 @@ class ProjectAudit:
 
 
 @dataclass(frozen=True)
-class Audit:
+class Review:
     """The projects in run order, the same projects most privileged first, and files that could not be read."""
 
-    projects: tuple[ProjectAudit, ...]
-    ranking: tuple[ProjectAudit, ...]
+    projects: tuple[ProjectReview, ...]
+    ranking: tuple[ProjectReview, ...]
     unreadable: tuple[Finding, ...]
     meta: dict
 
 
-def build_audit(report: RunResult, catalog: Catalog, lattice: Lattice) -> Audit:
-    """Audit data for every result of a run."""
+def build_review(report: RunResult, catalog: Catalog, lattice: Lattice) -> Review:
+    """The review of every result of a run (what `scopelint report` lays out)."""
     projects = tuple(_project(r, catalog, lattice) for r in report.results)
     ranking = tuple(sorted(projects, key=_privilege_key))
     described = {p.manifest for p in projects}
     unreadable = tuple(f for f in report.findings if (f.manifest or f.file) not in described)
-    return Audit(projects, ranking, unreadable, report.meta)
+    return Review(projects, ranking, unreadable, report.meta)
 
 
-def _privilege_key(p: ProjectAudit) -> tuple:
+def _privilege_key(p: ProjectReview) -> tuple:
     return (-(p.highest_privilege or 0), -p.held_admin_consent, -p.held_count, p.name.lower(), p.manifest)
 
 
-def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit:
+def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectReview:
     m, reg = result.manifest, result.registration
     held = set(reg.requested_permissions("delegated") | reg.requested_permissions("application")) if reg else set()
     required = []
@@ -134,7 +135,7 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectAudit
     levels = [r.privilege for r in held_rows if r.privilege is not None]
     top = max(levels) if levels else None
     active = tuple(f for f in result.findings if f.suppressed_by is None)
-    return ProjectAudit(
+    return ProjectReview(
         manifest=m.path,
         name=m.name,
         auth=m.auth,

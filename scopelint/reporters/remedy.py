@@ -1,5 +1,5 @@
 """Remedies as text to paste or run: a requiredResourceAccess JSON, `az ad app permission` commands, and a
-Terraform `required_resource_access` block. Each lays out a FixPlan; none computes.
+Terraform `required_resource_access` block. Each lays out a Remedy; none computes.
 
 Comments carry the activities that need each permission (JSON has none, so `notes()` goes to standard error).
 Text from input files is flattened to one line before it goes into a comment, so it cannot start a command.
@@ -11,20 +11,20 @@ import json
 import shlex
 
 from scopelint.catalog import GRAPH_APP_ID, REGISTRATION_TYPE
-from scopelint.fixes import FixEntry, FixPlan
+from scopelint.remedy import Remedy, RemedyEntry
 
 
 def _flat(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _about(e: FixEntry) -> str:
+def _about(e: RemedyEntry) -> str:
     label = f"{e.permission.name} ({e.permission.type}{', admin consent' if e.admin_consent else ''})"
     reason = f"needed by {', '.join(e.needed_by)}" if e.needed_by else e.why
     return _flat(f"{label}: {reason}")
 
 
-def notes(plan: FixPlan) -> list[str]:
+def notes(plan: Remedy) -> list[str]:
     """What the plan leaves to the user: entries without a GUID, unreadable entries, other APIs."""
     out = [f"{e.permission.name} ({e.permission.type}) has no GUID in the permission catalog; add it by hand"
            for e in plan.target if e.id is None]
@@ -34,14 +34,14 @@ def notes(plan: FixPlan) -> list[str]:
     return out
 
 
-def render_manifest(plan: FixPlan) -> str:
+def render_manifest(plan: Remedy) -> str:
     """The `requiredResourceAccess` of the app manifest, Microsoft Graph only."""
     access = [{"id": e.id, "type": REGISTRATION_TYPE[e.permission.type]} for e in plan.target if e.id]
     doc = {"requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": access}]}
     return json.dumps(doc, indent=2) + "\n"
 
 
-def render_az(plan: FixPlan) -> str:
+def render_az(plan: Remedy) -> str:
     """Azure CLI commands from today's registration to the minimal one (POSIX shell)."""
     app = shlex.quote(plan.app_id) if plan.app_id else "'<application (client) id>'"
     out = [f"# scopelint {plan.version}: Microsoft Graph permissions of {_flat(plan.name)} ({plan.auth} auth) "
@@ -68,7 +68,7 @@ def render_az(plan: FixPlan) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_terraform(plan: FixPlan) -> str:
+def render_terraform(plan: Remedy) -> str:
     """An `azuread_application` `required_resource_access` block for Microsoft Graph."""
     out = [f"# scopelint {plan.version}: minimal Microsoft Graph permissions for {_flat(plan.name)} "
            f"({plan.auth} auth).",

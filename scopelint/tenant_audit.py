@@ -2,7 +2,7 @@
 
 High-privilege permissions (Graph's privilege level 4, directly or through what they imply), permissions that need
 admin consent and whether they have it, requested permissions that no manifest needs (where manifests name the app),
-and grants without a matching request. Engine-side: report/live_audit.py only lays it out.
+and grants without a matching request. Engine-side: reporters/tenant_audit.py only lays it out.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from scopelint.diff import ManifestDiff, PermissionChange
-from scopelint.report.markdown import md
+from scopelint.reporters.markdown import md
 
 
 def render_text(diffs: list[ManifestDiff]) -> str:

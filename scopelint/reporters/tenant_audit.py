@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from scopelint.live_audit import AppAudit, LivePermission
+from scopelint.tenant_audit import AppAudit, LivePermission
 
 
 def render(audits: list[AppAudit], fmt: str) -> str:

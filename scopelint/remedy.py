@@ -20,7 +20,7 @@ _KEPT = {"cannot-judge": "cannot judge: {unknown} may need it",
 
 
 @dataclass(frozen=True)
-class FixEntry:
+class RemedyEntry:
     """A permission in the plan, with its GUID and why it is there (or why it goes)."""
 
     permission: Permission
@@ -31,7 +31,7 @@ class FixEntry:
 
 
 @dataclass(frozen=True)
-class FixPlan:
+class Remedy:
     """Target set and the steps from today's registration to it. `registration` is None when today's state is
     not known (no registration file): then `add` is the whole target and nothing is removed."""
 
@@ -40,16 +40,16 @@ class FixPlan:
     auth: str
     app_id: str | None
     registration: str | None
-    target: tuple[FixEntry, ...]
-    add: tuple[FixEntry, ...]
-    remove: tuple[FixEntry, ...]
-    keep: tuple[FixEntry, ...]
+    target: tuple[RemedyEntry, ...]
+    add: tuple[RemedyEntry, ...]
+    remove: tuple[RemedyEntry, ...]
+    keep: tuple[RemedyEntry, ...]
     unresolved: tuple[str, ...]
     other_resources: tuple[str, ...]
     version: str
 
 
-def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None = None) -> FixPlan:
+def plan_remedy(result: Result, catalog: Catalog, version: str, app_id: str | None = None) -> Remedy:
     """Work out the target set and the add/remove steps for a checked manifest."""
     reg = result.registration
     held = set(reg.requested_permissions("delegated") | reg.requested_permissions("application")) if reg else set()
@@ -72,7 +72,7 @@ def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None 
     wanted = {e.permission for e in target}
     remove = tuple(_entry(p, catalog, why=why_remove.get((p.type, p.name), "not in the minimal set"))
                    for p in sorted(held - wanted))
-    return FixPlan(
+    return Remedy(
         manifest=result.manifest.path,
         name=result.manifest.name,
         auth=result.manifest.auth,
@@ -88,6 +88,6 @@ def plan_fix(result: Result, catalog: Catalog, version: str, app_id: str | None 
     )
 
 
-def _entry(p: Permission, catalog: Catalog, needed_by: tuple[str, ...] = (), why: str = "") -> FixEntry:
+def _entry(p: Permission, catalog: Catalog, needed_by: tuple[str, ...] = (), why: str = "") -> RemedyEntry:
     info = catalog.get(p.type, p.name)
-    return FixEntry(p, info.id if info else None, bool(info and info.admin_consent), needed_by, why)
+    return RemedyEntry(p, info.id if info else None, bool(info and info.admin_consent), needed_by, why)
