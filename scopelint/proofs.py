@@ -261,12 +261,18 @@ def least_cases(rules: Iterable[Rule], lattice: Lattice, index: OperationIndex
 
 def check_least(case: Case, least: list[Permission], lattice: Lattice) -> list[str]:
     """A requirement offers Microsoft's least-privileged set (some alternative is satisfied by it), or records why
-    not in an `override` that names its source. Documented rules keep UiPath's sets and add this one."""
+    not in an `override` that names its source. Documented rules keep UiPath's sets and add this one; their
+    override must say the set is 'not offered' and why (an override about UiPath's own sets is not enough)."""
     req = case.requirement
     if any(all(any(lattice.covers(h, p) for h in least) for p in alt) for alt in req.any_of):
         return []
     if req.override:
-        return [] if sourced_override(req) else [f"{case.label}: override names no source URL"]
+        if not sourced_override(req):
+            return [f"{case.label}: override names no source URL"]
+        if req.provenance != "documented" or "not offered" in req.override:
+            return []
+        return [f"{case.label}: documented sets are kept, but Microsoft's least-privileged set "
+                f"[{', '.join(p.name for p in least)}] is neither offered nor said to be 'not offered' (and why)"]
     return [f"{case.label}: Microsoft's least-privileged set [{', '.join(p.name for p in least)}] satisfies none of "
             f"its sets {[[p.name for p in alt] for alt in req.any_of]} and no override says why"]
 

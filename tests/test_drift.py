@@ -76,7 +76,7 @@ def test_disabled_code_is_neither_undeclared_nor_unused(invoice, cli):
 
 
 def test_requested_scope_the_registration_does_not_grant(invoice, cli):
-    registration(invoice / "app.json", ["User.Read", "Mail.ReadWrite", "Sites.ReadWrite.All", "offline_access"])
+    registration(invoice / "app.json", ["User.Read", "Mail.ReadWrite", "Files.ReadWrite", "offline_access"])
     run = cli("check", str(invoice), "--format", "json")
     main = invoice / "Main.xaml"
     got = [(f["kind"], Path(f["file"]).name, f["line"], f["permission"]) for f in json.loads(run.stdout)["findings"]
@@ -90,11 +90,11 @@ def test_an_accept_entry_covers_a_scope_finding(invoice, cli):
     manifest = invoice / "scopelint.yaml"
     manifest.write_text(manifest.read_text().replace(
         "registration: app.json\n",
-        "registration: app.json\naccept:\n  - permission: Sites.ReadWrite.All\n    kind: scope-not-granted\n"
+        "registration: app.json\naccept:\n  - permission: Files.ReadWrite\n    kind: scope-not-granted\n"
         "    reason: consent requested at sign-in by the file clerk (ticket AP-7)\n"))
     run = cli("check", str(invoice), "--format", "json")
     scope = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "scope-not-granted"]
-    assert len(scope) == 1 and scope[0]["suppressed"] and scope[0]["permission"] == "Sites.ReadWrite.All"
+    assert len(scope) == 1 and scope[0]["suppressed"] and scope[0]["permission"] == "Files.ReadWrite"
     assert "stale-exception" not in [f["kind"] for f in json.loads(run.stdout)["findings"]]
 
 

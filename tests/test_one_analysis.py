@@ -65,9 +65,9 @@ def test_scopes_honours_configured_severities_like_check(cli, tmp_path):
 
 def test_broader_suggestion_is_exactly_what_scopes_changes(cli, tmp_path):
     """Files.ReadWrite.All serves Get Sheets and Write Range, which the held Sites.ReadWrite.All (the minimal set,
-    for Upload File's shared drive need) covers too: the finding says remove it, as the remedy does, and never
+    for Add List Items' SharePoint list need) serves too: the finding says remove it, as the remedy does, and never
     suggests a redundant pair such as 'Files.Read, Files.ReadWrite'."""
-    manifest = write_project(tmp_path, activities=("Read Range", "Write Range", "GetSheets", "UploadFile"),
+    manifest = write_project(tmp_path, activities=("Read Range", "Write Range", "GetSheets", "AddListItems"),
                              grants=[("Sites.ReadWrite.All", "delegated"), ("Files.ReadWrite.All", "delegated")])
     minimal = [r["permission"] for r in json.loads(cli("scopes", "--format", "json", manifest).stdout)]
     assert minimal == ["Sites.ReadWrite.All"]
