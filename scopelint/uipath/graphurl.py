@@ -14,7 +14,7 @@ from typing import NamedTuple
 GRAPH_HOSTS = ("graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us",
                "microsoftgraph.chinacloudapi.cn", "graph.microsoft.de")
 # Byte strings whose absence proves a file names no Graph host and no Graph SDK client (the scan's prefilter).
-GRAPH_MARKERS = (b"graph.microsoft", b"Graph.Microsoft", b"GRAPH.MICROSOFT", b"microsoftgraph.", b"MicrosoftGraph.",
+GRAPH_MARKERS = (b"graph.microsoft", b"Graph.Microsoft", b"microsoftgraph.", b"MicrosoftGraph.",
                  b"graphClient", b"GraphClient", b"GraphServiceClient", b"graphServiceClient")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _HOST = re.compile(r"https?://(?:" + "|".join(re.escape(h) for h in GRAPH_HOSTS) + r")(?=[/:\"'?\s]|$)", re.I)

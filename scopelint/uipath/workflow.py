@@ -27,6 +27,7 @@ _OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _BUFFERS: list[bytearray] = []
 _ASSEMBLY_NAMES = tuple(p.lower().encode() for p in PACKAGES)
 _MARKERS = (*GRAPH_MARKERS, b"ExchangeApplicationCard")
+_RARE = (b"raph", b"ExchangeApplicationCard")  # one of these is inside every marker the prefilter looks for
 
 
 def declares_activity_assembly(data: bytes | bytearray, end: int | None = None) -> bool:
@@ -43,9 +44,22 @@ def declares_activity_assembly(data: bytes | bytearray, end: int | None = None) 
 
 def may_hold_graph_use(data: bytes | bytearray, end: int | None = None) -> bool:
     """The prefilter: an activity assembly is declared, or the bytes name a Graph host, a Graph SDK client or the
-    "Use Outlook 365" card. A workflow with none of these holds nothing the scanner reports."""
+    "Use Outlook 365" card. A workflow with none of these holds nothing the scanner reports.
+
+    Two `find` passes beyond the assembly one: `raph` (in every Graph host and SDK client name as people write
+    them; a host written in capitals is not seen) and the card's name; the full markers are looked for only around
+    the rare `raph` hits. Short or common-ending needles cost several times more per pass (bench/RESULTS.md)."""
     end = len(data) if end is None else end
-    return declares_activity_assembly(data, end) or any(data.find(m, 0, end) >= 0 for m in _MARKERS)
+    if declares_activity_assembly(data, end):
+        return True
+    for rare in _RARE:
+        i = data.find(rare, 0, end)
+        while i >= 0:
+            lo, hi = max(0, i - 16), min(end, i + 32)
+            if any(data.find(m, lo, hi) >= 0 for m in _MARKERS):
+                return True
+            i = data.find(rare, i + 1, end)
+    return False
 
 
 def _sniff(head: bytes) -> str:
