@@ -16,7 +16,7 @@ import pytest
 
 from scopelint.uipath import scan
 from scopelint.uipath.code import find_calls
-from scopelint.uipath.graphurl import resolve_url
+from scopelint.uipath.graphurl import resolve_url, token_grant
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "graphcalls"
 
@@ -117,10 +117,24 @@ def test_scan_json_lists_operations_with_file_line_method_path_and_source(cli):
         'the HTTP method is computed at run time ([in_Config("Method").ToString])']
 
 
+def test_the_token_request_before_the_calls_says_how_they_sign_in():
+    p = only_project(FIX / "http-mailer")
+    xaml = FIX / "http-mailer" / "SendMail.xaml"
+    assert [(t.line, t.auth) for t in p.tokens] == [(line_of(xaml, "HTTP Request - token"), "application")]
+    assert (p.auth, p.auth_modes) == ("application", ("application",))
+    assert token_grant('["https://login.microsoftonline.com/" + t + "/oauth2/v2.0/token"]',
+                       "grant_type=password&username=u") == "delegated"
+    assert token_grant("https://login.microsoftonline.us/t/oauth2/token", "grant_type=client_credentials") == \
+        "application"
+    assert token_grant("https://example.org/oauth2/token", "grant_type=client_credentials") is None
+    assert token_grant("https://login.microsoftonline.com/t/oauth2/token", "[body]") is None
+
+
 def test_scan_text_shows_each_call_and_why_one_cannot_be_checked(cli):
     run = cli("scan", FIX / "http-mailer")
     assert run.code == 0
     assert "SendMail.xaml:4" in run.stdout and "POST /users/{id}/sendMail  (http-request)" in run.stdout
+    assert "token request (client credentials: application)" in run.stdout
     assert "GET /me/mailFolders/inbox/messages  (http-request, beta)" in run.stdout
     assert "DELETE /me/messages/AAMk  (http-request, disabled)" in run.stdout
     assert "cannot be checked: the path after the API version is computed at run time" in run.stdout
@@ -135,13 +149,14 @@ def test_a_project_that_sends_mail_through_an_http_request_needs_mail_send(cli, 
     assert "+ POST /users/{id}/sendMail" in write.stdout
     manifest = (folder / "scopelint.yaml").read_text()
     assert '  - "POST /users/{id}/sendMail"' in manifest and "DELETE" not in manifest  # disabled code is not listed
+    assert "auth: application\n" in manifest  # the token request before it uses client credentials
     scopes = cli("scopes", folder / "scopelint.yaml")
     assert scopes.code == 0, scopes.stderr
-    assert any(line.split()[:3] == ["Mail.Send", "delegated", "POST"] for line in scopes.stdout.splitlines())
-    registration = folder / "app.json"
+    assert any(line.split()[:3] == ["Mail.Send", "application", "POST"] for line in scopes.stdout.splitlines())
+    registration = folder / "app.json"  # holds Mail.Read (Role) only
     registration.write_text(json.dumps({"requiredResourceAccess": [{
         "resourceAppId": "00000003-0000-0000-c000-000000000000",
-        "resourceAccess": [{"id": "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", "type": "Scope"}]}]}))
+        "resourceAccess": [{"id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "type": "Role"}]}]}))
     check = cli("check", folder / "scopelint.yaml", "--registration", registration, "--format", "json")
     findings = json.loads(check.stdout)["findings"]
     assert {(f["kind"], f.get("permission")) for f in findings if f["kind"] == "missing"} >= {("missing", "Mail.Send")}

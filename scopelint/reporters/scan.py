@@ -52,6 +52,8 @@ def project_dict(p: Project) -> dict:
         "scopes": [scope_dict(s) for s in p.scopes],
         "only_disabled_scopes": p.only_disabled_scopes,
         "operations": [call_dict(c) for c in p.calls],
+        "token_requests": [{"file": t.file, "line": t.line, "auth": t.auth, "disabled": t.disabled}
+                           for t in p.tokens],
         "libraries": [{"name": x.name, "version": x.version, "line": x.line, "why": x.why} for x in p.libraries],
     }
 
@@ -110,6 +112,10 @@ def render_text(result: ScanResult) -> str:
             lines.append(f"  {where:<40} {a.name}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
         if not p.activities:
             lines.append("  no Microsoft 365 activities")
+        for t in p.tokens:
+            what = "client credentials: application" if t.auth == "application" else "a user's grant: delegated"
+            lines.append(f"  {_rel(t.file, p.path) + ':' + str(t.line):<40} token request ({what})"
+                         + ("  (disabled)" if t.disabled else ""))
         for c in p.calls:
             where = f"{_rel(c.file, p.path)}:{c.line}"
             what = c.request or f"{c.method or '?'} {c.path or '?'}"

@@ -100,6 +100,28 @@ def _template(text: str, start: int) -> str:
     return "".join(parts)
 
 
+_TOKEN_HOST = re.compile(r"https?://login\.(?:microsoftonline\.(?:com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)"
+                         r"\b.*oauth2", re.I | re.S)
+_GRANT = re.compile(r"grant_type=([A-Za-z_:.-]+)")
+# OAuth grants of the Microsoft identity platform: client credentials sign the app in by itself (application
+# permissions); the others act for a user (delegated). https://learn.microsoft.com/en-us/entra/identity-platform/
+_APP_ONLY_GRANTS = {"client_credentials"}
+_USER_GRANTS = {"password", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", "urn:ietf:params:oauth:grant-type:jwt-bearer"}
+
+
+def token_grant(url: str, body: str | None) -> str | None:
+    """For an HTTP request to the Microsoft identity platform's token endpoint: the sign-in it makes,
+    `application` (client credentials) or `delegated` (a user's grant), from the body's grant_type; else None."""
+    if not _TOKEN_HOST.search(url) or not body:
+        return None
+    m = _GRANT.search(body)
+    if m is None:
+        return None
+    grant = m.group(1).lower()
+    return "application" if grant in _APP_ONLY_GRANTS else "delegated" if grant in _USER_GRANTS else None
+
+
 def method_of(value: str | None) -> str | None:
     """An HTTP method from an attribute or code: `POST`, `Post`, `HttpMethod.Post`, `"PATCH"`; None otherwise."""
     if not value:

@@ -99,6 +99,15 @@ class GraphCall(NamedTuple):
         return f"{self.method} {self.path}" if self.method and self.path and not self.reason else None
 
 
+class TokenRequest(NamedTuple):
+    """An HTTP Request to the Microsoft identity platform's token endpoint: how the Graph calls after it sign in."""
+
+    file: str
+    line: int
+    auth: str  # application (client credentials) | delegated (a user's grant)
+    disabled: bool = False
+
+
 class LibraryHint(NamedTuple):
     """A dependency that is not a known activity package but may call Graph itself (a wrapper library)."""
 
@@ -131,6 +140,7 @@ class Project(NamedTuple):
     activities: tuple[ActivityUse, ...] = ()
     scopes: tuple[ScopeUse, ...] = ()
     calls: tuple[GraphCall, ...] = ()
+    tokens: tuple[TokenRequest, ...] = ()
     libraries: tuple[LibraryHint, ...] = ()
     workflows: int = 0
     workflows_read: int = 0
@@ -167,6 +177,7 @@ class Project(NamedTuple):
         if any(a.auth == "connections" and not a.disabled for a in self.activities):
             modes.add("connections")
         modes.update(a.auth for a in self.activities if a.cls in CARD_CLASSES and not a.disabled and a.scope_free)
+        modes.update(t.auth for t in self.tokens if not t.disabled)
         return tuple(sorted(modes))
 
     @property

@@ -13,7 +13,7 @@ from scopelint.errors import InputError
 from scopelint.parallel import MAX_TASKS, cpu_count, parallel_map
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
 from scopelint.uipath.discover import Root, discover
-from scopelint.uipath.model import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse
+from scopelint.uipath.model import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse, TokenRequest
 from scopelint.uipath.projectfile import Meta, read_meta
 from scopelint.uipath.workflow import DEFAULT_MAX_FILE_BYTES, scan_code_file, scan_file
 from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, RawActivity
@@ -122,6 +122,7 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
     activities: list[ActivityUse] = []
     scopes: list[ScopeUse] = []
     calls: list[GraphCall] = []
+    tokens: list[TokenRequest] = []
     diagnostics = list(meta.diagnostics)
     for fs in code:
         diagnostics.extend(fs.diagnostics)
@@ -129,6 +130,7 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
     for fs in scans:
         diagnostics.extend(fs.diagnostics)
         calls.extend(GraphCall(fs.path, *c) for c in fs.calls)
+        tokens.extend(TokenRequest(fs.path, line, auth, disabled) for line, auth, disabled in fs.tokens)
         file_scopes = [ScopeUse(fs.path, s.line, s.disabled, s.authentication_type, scope_auth(s.authentication_type),
                                 s.oauth_application, s.services, s.authentication_scopes, s.application_id)
                        for s in fs.scopes]
@@ -154,6 +156,7 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
         activities=tuple(sorted(activities, key=lambda a: (a.file, a.line, a.cls))),
         scopes=tuple(sorted(scopes, key=lambda s: (s.file, s.line))),
         calls=tuple(sorted(calls, key=lambda c: (c.file, c.line, c.source, c.text))),
+        tokens=tuple(sorted(tokens)),
         libraries=meta.libraries,
         workflows=len(scans),
         workflows_read=sum(1 for fs in scans if fs.read),

@@ -10,7 +10,7 @@ import xml.parsers.expat as expat
 from typing import NamedTuple
 
 from scopelint.uipath.code import find_calls
-from scopelint.uipath.graphurl import method_of, resolve_url
+from scopelint.uipath.graphurl import method_of, resolve_url, token_grant
 from scopelint.uipath.model import (
     ASSEMBLIES,
     MAIL_PACKAGE,
@@ -86,6 +86,7 @@ class FileScan(NamedTuple):
     scopes: tuple[RawScope, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     calls: tuple[RawCall, ...] = ()
+    tokens: tuple[tuple[int, str, bool], ...] = ()  # token requests: line, sign-in mode, disabled
 
 
 class Refused(Exception):
@@ -242,6 +243,7 @@ class Parser:
         self.cards: list[str] = []  # auth of each open card, innermost last
         self.outlook365 = 0  # open "Use Outlook 365" cards
         self.calls: list[RawCall] = []
+        self.tokens: list[tuple[int, str, bool]] = []
         self.shared_marks: set[int] = set()
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
@@ -346,6 +348,10 @@ class Parser:
         url = next((v for k in _URL_KEYS if (v := _attr(attrs, k)) is not None), None)
         if url is None:
             self.calls.append(RawCall(line, "http-request", method, None, "", disabled, _NO_URL))
+            return
+        grant = token_grant(url, _attr(attrs, "Body"))
+        if grant:  # the token request before the Graph calls says how they sign in
+            self.tokens.append((line, grant, disabled))
             return
         self._add_http(line, method, raw_method, url, disabled)
 
@@ -486,5 +492,6 @@ class Parser:
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
         acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
-        return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics, calls)
+        return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics, calls,
+                        tuple(self.tokens))
 
