@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from scopelint.catalog import Catalog, Permission, load_catalog
+from scopelint.catalog import Catalog, Permission, PermissionType, load_catalog
 from scopelint.paths import DATA
 
 # Suffixes in any case, spelled out: re.IGNORECASE would cost ~0.3 ms more to compile on every run
@@ -56,7 +56,7 @@ class Lattice:
         self._closure: dict[Permission, frozenset[Permission]] = {}
         self._ranks: dict[Permission, tuple[int, bool, int, str]] = {}
 
-    def _family(self, ptype: str, resource: str) -> list[tuple[Permission, str, int]]:
+    def _family(self, ptype: PermissionType, resource: str) -> list[tuple[Permission, str, int]]:
         """Permissions of one resource (`Mail`, `Files`...) with their level and reach; the families of a type are
         built in one pass over its names on first use."""
         if ptype not in self._grouped:
@@ -66,7 +66,7 @@ class Lattice:
                 if m:
                     scope = _SCOPE[(m["sfx"] or "").lower()]
                     if ptype == "application" and scope == 0:
-                        scope = 2  # an application role is tenant-wide with or without `.All`
+                        scope = 2  # tenant-wide with or without `.All`; the display names decide the resource
                     family = self._families.setdefault((ptype, m["res"].lower()), [])
                     family.append((Permission(ptype, name), m["lvl"].lower(), scope))
         return self._families.get((ptype, resource.lower()), [])
@@ -148,6 +148,7 @@ class Lattice:
 _NAMING = "naming scheme, same resource per the catalog's display names: narrower level or reach"
 
 
+@cache
 def resource_words(title: str) -> frozenset[str]:
     """The words of a catalog display name that name a resource, singular: 'Read calendars in all mailboxes' ->
     {calendar, mailbox}; 'Read all users' work hours and locations' -> {work, hour, location}."""

@@ -124,15 +124,16 @@ def claims(doc: dict) -> Iterator[tuple[PermissionType, str, str, dict]]:
 def prove_edge(ptype: PermissionType, covers: str, implies: str, kind: str, catalog: Catalog,
                paths: dict[str, dict[str, Call]]) -> tuple[bool, str]:
     """(proven?, the evidence or why not) for one claimed edge."""
-    high, low = catalog.permission(ptype, covers), catalog.permission(ptype, implies)
-    if high is None or low is None:
-        missing = covers if high is None else implies
+    info_high, info_low = catalog.get(ptype, covers), catalog.get(ptype, implies)
+    if info_high is None or info_low is None:
+        missing = covers if info_high is None else implies
         return False, f"{missing} is not a {ptype} permission in the catalog"
+    high, low = info_high.permission, info_low.permission
     if kind == "same-resource":
         if same_resource(catalog, high, low):
             return True, "same resource per the catalog's display names"
-        titles = f"'{catalog.get(ptype, covers).title}' vs '{catalog.get(ptype, implies).title}'"  # type: ignore[union-attr]
-        return False, f"the catalog's display names name different resources: {titles}"
+        return False, (f"the catalog's display names name different resources: '{info_high.title}' vs "
+                       f"'{info_low.title}'")
     accepting_low = [c for c in paths[ptype].values() if low in c.accepted]
     if not accepting_low:
         return False, f"no operation the rules use accepts {implies}: nothing to prove the edge on"
