@@ -375,3 +375,28 @@ def test_the_audit_evidence_chain_names_where_the_project_makes_each_call(cli, c
     assert send["used_at"] == f"{folder / 'SendMail.xaml'}:4 (http-request)"
     md = cli("report", folder / "scopelint.yaml", "--format", "markdown").stdout
     assert "used at" in md and "SendMail.xaml:4 \\(http-request\\)" in md
+
+
+def test_a_remedy_never_removes_what_an_unlisted_graph_call_needs(cli, tmp_path):
+    """The HTTP Request's sendMail is not under operations: `scopes` refuses to print a remedy, and check does not
+    call the Mail.Send the registration holds excess (the workflow uses it)."""
+    project = tmp_path / "Mailer"
+    project.mkdir()
+    (project / "project.json").write_text('{"name": "Mailer"}')
+    lines = (FIX / "http-mailer" / "SendMail.xaml").read_text().splitlines()
+    (project / "Send.xaml").write_text("\n".join([*lines[:4], "  </Sequence>", "</Activity>", ""]))  # token + send
+    assert [c.request for c in only_project(project).calls] == ["POST /users/{id}/sendMail"]
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(f"scopelint: 1\nname: m\nauth: application\nproject: {project}\nactivities: []\n")
+    for fmt in ("text", "az"):
+        run = cli("scopes", manifest, "--format", fmt)
+        assert (run.code, run.stdout) == (1, ""), (fmt, run.stdout)
+        assert "no permission set printed" in run.stderr
+    registration = tmp_path / "app.json"  # Mail.Send as an application permission (Role)
+    registration.write_text(json.dumps({"requiredResourceAccess": [{
+        "resourceAppId": "00000003-0000-0000-c000-000000000000",
+        "resourceAccess": [{"id": "b633e1c5-b582-4048-a93e-9f11b44c7e96", "type": "Role"}]}]}))
+    check = cli("check", manifest, "--registration", registration, "--format", "json")
+    kinds = {(f["kind"], f.get("permission")) for f in json.loads(check.stdout)["findings"]}
+    assert ("excess", "Mail.Send") not in kinds
+    assert ("undeclared-operation", None) in kinds
