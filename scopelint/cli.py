@@ -470,8 +470,11 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
             raise InputError("no scopelint.yaml found", ", ".join(manifests) or ".")
         pairs = [(manifest_at_revision(h, rev), load_manifest(h)) for h in heads]
     session = _session(heads, rule_paths, config_file)
-    diffs = [diff_results(session.engine.check(base, None) if base else None, session.engine.check(head, None),
-                          session.catalog) for base, head in pairs]
+    diffs = []
+    for path, (base, head) in zip(heads, pairs, strict=True):  # both versions with the head's configuration
+        config = session.config_for(path)
+        diffs.append(diff_results(session.evaluate(base, config=config) if base else None,
+                                  session.evaluate(head, config=config), session.catalog))
     render = {"text": diff_formats.render_text, "json": diff_formats.render_json,
               "markdown": diff_formats.render_markdown}[fmt]
     if output:

@@ -147,3 +147,20 @@ def test_the_default_scope_is_not_read_as_a_requested_permission(cli, tmp_path):
     findings = json.loads(run.stdout)["findings"]
     assert not [f for f in findings if (f["permission"] or "").lower() in (".default", "default")]
     assert not [f for f in findings if f["kind"] in ("scope-not-granted", "unknown-permission")]
+
+
+def test_check_scopes_diff_and_report_agree_on_the_configured_severity_and_the_needs(cli, tmp_path):
+    base = write_project(tmp_path, activities=("Send Mail",), manifest_name="base.yaml")
+    head = write_project(tmp_path, activities=("Send Mail", "Sned Mial"))
+    needs = ["Mail.ReadWrite", "Mail.Send", "User.Read"]
+
+    def errors_in_diff() -> list[str]:
+        return json.loads(cli("diff", "--format", "json", base, head).stdout)["manifests"][0]["errors"]
+
+    assert cli("check", head).code == 1 and cli("scopes", head).code == 1 and errors_in_diff()
+    (tmp_path / ".scopelint.yaml").write_text("severity:\n  SL201: warning\n")
+    assert (cli("check", head).code, cli("scopes", head).code, errors_in_diff()) == (0, 0, [])
+    assert [r["permission"] for r in json.loads(cli("scopes", "--format", "json", head).stdout)] == needs
+    assert f"  needs: {', '.join(needs)}" in cli("check", head).stdout.splitlines()
+    report = cli("report", "--format", "markdown", head)
+    assert report.code == 0 and "Sned Mial" in report.stdout and all(n in report.stdout for n in needs)

@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from scopelint.analysis import Analysis
+    from scopelint.analysis import Analysis, ExceptionStatus
     from scopelint.results import Result
 
 # What a check needs to run at all: nothing, a registration, consent data, a scanned project, `accept:` entries,
@@ -175,7 +175,6 @@ def severity_of(check: Check, overrides: Mapping[str, str]) -> str:
 def evaluate(analysis: "Analysis", overrides: Mapping[str, str] | None = None) -> "Result":
     """Run every check that can run on the Analysis and is not off, with the configured severities, then apply
     the manifest's `accept:` exceptions and review them. The only place that turns facts into findings."""
-    from scopelint.checks.exceptions import apply_accepts
     from scopelint.results import Result
 
     overrides = overrides or {}
@@ -186,7 +185,11 @@ def evaluate(analysis: "Analysis", overrides: Mapping[str, str] | None = None) -
         if severity == "off" or check.requires not in present or check.family == "exceptions":
             continue
         findings.extend(_with_severity(check.function(analysis), severity))
-    findings, statuses = apply_accepts(analysis, findings, overrides)
+    statuses: list[ExceptionStatus] = []
+    if "accept" in present:
+        from scopelint.checks.exceptions import apply_accepts
+
+        findings, statuses = apply_accepts(analysis, findings, overrides)
     for check in CHECKS:
         severity = severity_of(check, overrides)
         if check.family == "exceptions" and severity != "off" and check.requires in present:
