@@ -6,13 +6,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES, exit_code
+
+if TYPE_CHECKING:
+    from scopelint.manifest import Manifest
 
 _FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
                      ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -27,9 +32,12 @@ class _Group(click.Group):
     """The one place the process exits: a command returns its exit code (None is 0); every expected failure
     becomes one line and the documented exit code, never a traceback."""
 
-    def main(self, args=None, prog_name=None, **extra):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> NoReturn:
+        """Always exits with the documented code, whatever `standalone_mode` asks: click's own exits bypass it."""
         try:
-            code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+            code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                **extra)
         except click.Abort:
             click.echo("scopelint: aborted", err=True)
             code = 130
@@ -463,7 +471,7 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
         if len(manifests) != 2:
             raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
         heads = [Path(manifests[1])]
-        pairs = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
+        pairs: list[tuple[Manifest | None, Manifest]] = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
     else:
         heads = find_manifests(manifests or ["."])
         if not heads:

@@ -51,8 +51,8 @@ class Lattice:
             low = catalog.permission(entry["type"], entry["implies"])
             if top is not None and low is not None:
                 self._curated.setdefault(top, []).append(Edge(top, low, f"{entry['source']} ({entry['evidence']})"))
-        self._families: dict[tuple[str, str], list[tuple[Permission, str, int]]] = {}
-        self._grouped: set[str] = set()  # the types whose families are built
+        self._families: dict[tuple[PermissionType, str], list[tuple[Permission, str, int]]] = {}
+        self._grouped: set[PermissionType] = set()  # the types whose families are built
         self._closure: dict[Permission, frozenset[Permission]] = {}
         self._ranks: dict[Permission, tuple[int, bool, int, str]] = {}
 

@@ -98,7 +98,7 @@ def wider(catalog: Catalog, perm: Permission) -> Permission:
     return perm
 
 
-def _perms(catalog: Catalog, ptype: str, names: Iterable[str]) -> frozenset[Permission]:
+def _perms(catalog: Catalog, ptype: PermissionType, names: Iterable[str]) -> frozenset[Permission]:
     return frozenset(p for p in (catalog.permission(ptype, n) for n in names) if p is not None)
 
 
