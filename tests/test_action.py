@@ -115,6 +115,10 @@ def test_the_step_writes_sarif_summary_and_outputs_and_leaves_failing_to_the_las
     results = sarif["runs"][0]["results"]
     assert {r["ruleId"] for r in results if "suppressions" not in r} == {"SL102", "SL103"}
     assert summary.startswith("## scopelint: 0 error(s), 2 warning(s)")
+    annotations = [line for line in proc.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 2 and all(a.startswith("::warning file=robots/invoice-bot/app.json,line=")
+                                         for a in annotations), proc.stdout
+    assert "0 error(s), 2 warning(s), 0 info in 1 manifest" in proc.stdout  # and the summary, in the log
     assert "robots/invoice-bot/scopelint.yaml" in summary
     assert not list((tmp_path / "runner_temp").iterdir())  # its temporary summary file is removed
 
