@@ -106,12 +106,12 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
     return live_options(graph_url=graph_url, tenant=tenant, token_env=token_env, timeout=timeout, **extra)
 
 
-def _session(manifests, rule_paths, config_file):
+def _session(manifests, rule_paths, config_file, configs=None):
     """Knowledge for a run: built-in rules, the --rules packs and those the manifests' configurations name."""
     from scopelint.config import ConfigFinder
     from scopelint.session import Session
 
-    configs = ConfigFinder(config_file)
+    configs = configs or ConfigFinder(config_file)
     session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
     _announce(session.announcements)
     return session
@@ -166,12 +166,15 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
 
     click.get_current_context().meta["scopelint.quiet"] = quiet
     targets = _output_targets(formats, outputs, quiet)
-    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."])
+    from scopelint.config import ConfigFinder
+
+    configs = ConfigFinder(config_file)  # its exclude: patterns apply to the folder search
+    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."], configs)
     if not manifests:
         if changed:
             return 0
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    session = _session(manifests, rule_paths, config_file)
+    session = _session(manifests, rule_paths, config_file, configs)
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
@@ -566,7 +569,7 @@ def rules_list(fmt, rule_paths) -> None:
         return
     for r in rows:
         delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
-        click.echo(f"{r['class']:<72} {r['generation']:<11} {delegated}")
+        click.echo(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
 
 
 @rules.command("verify")
