@@ -496,7 +496,7 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
 @click.option("--output", "-o", type=_PATH, help="Write to FILE (default: standard output).")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
-def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
+def diff(manifests, rev, fmt, output, rule_paths, config_file) -> int:
     """Permission impact of a manifest change: scopelint diff BASE HEAD, or scopelint diff --git REV [MANIFEST...].
 
     Lists what becomes newly required, what newly needs admin consent, and what is now removable. Exits 1 when a
@@ -534,7 +534,7 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
         for f in errors:
             click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
                        else f"scopelint: error: {f.file}: {f.message}", err=True)
-    sys.exit(exit_code(errors, "error"))  # an unknown activity leaves the impact incomplete: not a pass
+    return exit_code(errors, "error")  # an unknown activity leaves the impact incomplete: not a pass
 
 
 @main.command()
