@@ -70,7 +70,9 @@ def _use_color(choice: str, stream) -> bool:
 
 
 def _announce(lines: list[str]) -> None:
-    if click.get_current_context(silent=True) and click.get_current_context().meta.get("scopelint.quiet"):
+    """Notes on stderr ('scopelint: loaded rule pack ...'); none with check --quiet."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("scopelint.quiet"):
         return
     for line in lines:
         click.echo(f"scopelint: {line}", err=True)
