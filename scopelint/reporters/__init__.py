@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # annotations only: `scan` imports report.scan and must not p
 
 _MODULES = {
     "text": "scopelint.reporters.text",
+    "concise": "scopelint.reporters.concise",
     "json": "scopelint.reporters.json_format",
     "sarif": "scopelint.reporters.sarif",
     "junit": "scopelint.reporters.junit",
