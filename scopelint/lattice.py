@@ -91,9 +91,6 @@ class Lattice:
         edges.extend(self._curated.get(perm, []))
         return [e for e in edges if (e.covers.name.lower(), e.implies.name.lower()) not in self._non_edges]
 
-    def is_non_edge(self, covers: str, implies: str) -> bool:
-        return (covers.lower(), implies.lower()) in self._non_edges
-
     def implied(self, perm: Permission) -> frozenset[Permission]:
         """Everything `perm` grants, itself included."""
         if perm not in self._closure:
