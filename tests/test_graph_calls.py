@@ -357,6 +357,11 @@ def test_class_names_are_shown_without_the_generic_arity(cli, tmp_path):
     run = cli("scan", tmp_path)
     assert "`" not in run.stdout
     assert "UiPath.MicrosoftOffice365.Activities.Excel.MadeUpRangeConnections  [connections]" in run.stdout
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: x\nactivities:\n  - ReadRangeConnections\n")
+    check = cli("check", manifest, "--project", tmp_path, "--format", "json")
+    (undeclared,) = [f for f in json.loads(check.stdout)["findings"] if f["kind"] == "undeclared-activity"]
+    assert undeclared["message"].startswith("UiPath.MicrosoftOffice365.Activities.Excel.MadeUpRangeConnections is ")
     unknown = json.loads(cli("scan", tmp_path, "--format", "json").stdout)["projects"][0]["activities"][1]
     made_up = "UiPath.MicrosoftOffice365.Activities.Excel.MadeUpRangeConnections"
     assert (unknown["class"], unknown["name"]) == (made_up + "`1", made_up)

@@ -17,7 +17,7 @@ def undeclared_activity(a: Analysis) -> list[Finding]:
         use = uses[0]
         unknown = "" if use.rule else " (not in the rule book: add a rule pack for it)"
         out.append(make("undeclared-activity",
-                        f"{use.canonical} is used here but not declared in the manifest{unknown}",
+                        f"{use.name} is used here but not declared in the manifest{unknown}",
                         use.file, line=use.line, activity=use.canonical, manifest=a.manifest.path,
                         evidence=tuple(f"also used at {u.file}:{u.line}" for u in uses[1:6]),
                         suggestion=f"add '- {use.canonical}' under activities: (or run scopelint scan --write)"))
