@@ -301,6 +301,9 @@ def _surplus(engine: "Engine", a: Analysis) -> tuple[Surplus, ...]:
         to_add = tuple(p for p in replacement if p not in a.held)
         if by_project:
             verdict = "project"
+        elif unjudged:
+            # Known activities are served through it, but so may be the unknown one: replacing it could break that.
+            verdict = "cannot-judge"
         elif to_add and all(lattice.rank(p) < lattice.rank(grant) for p in to_add):
             verdict = "broader"
         else:

@@ -105,6 +105,21 @@ def test_an_unknown_activity_makes_unneeded_grants_cannot_judge_not_excess(cli, 
     assert "# keep Calendars.ReadWrite (delegated): cannot judge: 'GetMial' may need it" in az.stdout.splitlines()
 
 
+def test_an_unknown_activity_keeps_a_broad_grant_that_a_known_activity_is_served_through(cli, tmp_path):
+    """Without the typo, Sites.ReadWrite.All is 'broader' and the remedy replaces it; with an activity whose needs are
+    unknown, replacing it could remove what that activity needs, so it is not judged and the remedy keeps it."""
+    grants = [("Sites.ReadWrite.All", "delegated")]
+    manifest = write_project(tmp_path, activities=("Write Range", "Uplaod Fiel"), grants=grants)
+    [f] = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
+           if f.get("permission") == "Sites.ReadWrite.All"]
+    assert (f["kind"], f["code"]) == ("cannot-judge", "SL205")
+    assert "serves Write Range" in f["message"] and "'Uplaod Fiel'" in f["message"]
+    (tmp_path / ".scopelint.yaml").write_text("severity:\n  unknown-activity: warning\n")
+    az = cli("scopes", "--format", "az", manifest)
+    assert az.code == 0 and "permission delete" not in az.stdout
+    assert any(line.startswith("# keep Sites.ReadWrite.All") for line in az.stdout.splitlines())
+
+
 def test_without_the_unknown_activity_the_same_grants_are_excess(cli, tmp_path):
     manifest = write_project(tmp_path, activities=("Send Mail",),
                              grants=[("Mail.Send", "delegated"), ("Mail.ReadWrite", "delegated"),

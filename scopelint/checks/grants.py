@@ -87,8 +87,9 @@ def cannot_judge(a: Analysis) -> list[Finding]:
     assert reg is not None
     unknown = ", ".join(repr(u) for u in a.unjudged)
     return [make("cannot-judge",
-                 f"{s.grant.name} is not needed by anything known, but {unknown} may need it (its permissions are "
-                 "unknown): not judged, and kept by the remedy",
+                 (f"{s.grant.name} serves {', '.join(s.served)}, but may be what {unknown} needs"
+                  if s.served else f"{s.grant.name} is not needed by anything known, but {unknown} may need it")
+                 + " (its permissions are unknown): not judged, and kept by the remedy",
                  reg.path, line=a.grant_line(s.grant), permission=s.grant.name, permission_type=s.grant.type,
                  manifest=m.path, suggestion="fix the unknown activity or Graph call, then check again")
             for s in _surplus(a, "cannot-judge")]
