@@ -14,7 +14,7 @@ import click
 
 from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
-from scopelint.findings import SEVERITIES, exit_code
+from scopelint.findings import SEVERITIES, Finding, exit_code
 from scopelint.reporters import formats as report_formats
 
 if TYPE_CHECKING:
@@ -188,6 +188,10 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
+    if not logs and len(targets) == 1 and targets[0][1] is None and targets[0][0] in ("text", "json"):
+        fail = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
+        pairs = session.each(manifests, override, loader, Path(project) if project else None)
+        return _stream(pairs, targets[0][0], session.meta(), fail)
     report = session.check(manifests, override, loader, Path(project) if project else None, observed)
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
@@ -197,6 +201,34 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
         report.meta["stamp"] = made_from()
     _emit(report, targets, session, color=color)
     return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
+
+
+def _stream(pairs, fmt: str, meta: dict, fail_level: str) -> int:
+    """One text or JSON report on standard output, written while the manifests are checked (flat memory however
+    many there are); unreadable files are reported on stderr as they come. The same output as `_emit`'s."""
+    from scopelint.report import json_format, text
+
+    seen: dict[str, Finding] = {}  # one finding per severity (and bad input) is all the exit code needs
+
+    def watched():
+        for result, findings in pairs:
+            for f in findings:
+                if f.kind == "invalid-input":
+                    click.echo(_input_error_line(f), err=True)
+                    seen.setdefault("invalid-input", f)
+                elif f.suppressed_by is None:
+                    seen.setdefault(f.severity, f)
+            yield result, findings
+
+    def write(chunk: str) -> None:
+        click.echo(chunk, nl=False)
+
+    if fmt == "text":
+        text.stream(watched(), _use_color(sys.stdout), write)
+    else:
+        json_format.stream(watched(), meta, write)
+    return exit_code([f for k, f in seen.items() if k != "invalid-input"], fail_level,
+                     input_error="invalid-input" in seen)
 
 
 @main.command()
@@ -304,9 +336,13 @@ def _input_errors(report) -> list:
     """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
     errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in errors:
-        where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
-        click.echo(f"scopelint: error: {where}: {f.message}", err=True)
+        click.echo(_input_error_line(f), err=True)
     return errors
+
+
+def _input_error_line(f) -> str:
+    where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
+    return f"scopelint: error: {where}: {f.message}"
 
 
 def _registration_source(session, registration, live, app_id, live_args):
