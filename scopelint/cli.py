@@ -206,7 +206,7 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
 def _stream(pairs, fmt: str, meta: dict, fail_level: str) -> int:
     """One text or JSON report on standard output, written while the manifests are checked (flat memory however
     many there are); unreadable files are reported on stderr as they come. The same output as `_emit`'s."""
-    from scopelint.report import json_format, text
+    from scopelint.reporters import json_format, text
 
     seen: dict[str, Finding] = {}  # one finding per severity (and bad input) is all the exit code needs
 
@@ -767,7 +767,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
               help="Workflows whose elements nest deeper than this are reported, not read.")
 def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> int:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
-    from scopelint.reporters.scan import render_json, render_text
+    from scopelint.reporters.scan import render_text, stream_json
     from scopelint.rules import load_builtin_rules
     from scopelint.uipath import scan as scan_tree
 
@@ -804,7 +804,10 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
                 for note in o.notes:
                     click.echo(f"          note: {note}")
     else:
-        click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+        if fmt == "json":
+            stream_json(result, lambda chunk: click.echo(chunk, nl=False))
+        else:
+            click.echo(render_text(result), nl=False)
     if result.nothing_read:
         click.echo("scopelint: error: nothing could be read", err=True)
     return 2 if result.nothing_read or failed else 0
