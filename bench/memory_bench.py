@@ -60,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifests", type=int, default=10_000)
     parser.add_argument("--workflows", type=int, default=50_000)
-    parser.add_argument("--before", default="cb12543", help="commit to measure as before")
+    parser.add_argument("--before", default="8a04ca6", help="commit to measure as before")
     parser.add_argument("--after", help="commit to measure as after (default: this checkout as it is)")
     parser.add_argument("--keep", type=Path, help="folder for the generated trees (reused when present)")
     parser.add_argument("--skip-scan", action="store_true")
