@@ -191,7 +191,12 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
     if not logs and len(targets) == 1 and targets[0][1] is None and targets[0][0] in ("text", "json"):
         fail = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
         pairs = session.each(manifests, override, loader, Path(project) if project else None)
-        return _stream(pairs, targets[0][0], session.meta(), fail)
+        meta = session.meta()
+        if stamp:
+            from scopelint.stamp import stamp as made_from
+
+            meta["stamp"] = made_from()
+        return _stream(pairs, targets[0][0], meta, fail, _use_color(color, sys.stdout))
     report = session.check(manifests, override, loader, Path(project) if project else None, observed)
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
@@ -203,7 +208,7 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
     return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
 
 
-def _stream(pairs, fmt: str, meta: dict, fail_level: str) -> int:
+def _stream(pairs, fmt: str, meta: dict, fail_level: str, color: bool) -> int:
     """One text or JSON report on standard output, written while the manifests are checked (flat memory however
     many there are); unreadable files are reported on stderr as they come. The same output as `_emit`'s."""
     from scopelint.reporters import json_format, text
@@ -221,10 +226,10 @@ def _stream(pairs, fmt: str, meta: dict, fail_level: str) -> int:
             yield result, findings
 
     def write(chunk: str) -> None:
-        click.echo(chunk, nl=False)
+        click.echo(chunk, nl=False, color=color)
 
     if fmt == "text":
-        text.stream(watched(), _use_color(sys.stdout), write)
+        text.stream(watched(), color, write)
     else:
         json_format.stream(watched(), meta, write)
     return exit_code([f for k, f in seen.items() if k != "invalid-input"], fail_level,
