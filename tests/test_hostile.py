@@ -1,0 +1,257 @@
+"""Hostile input, round two (issue 16): where output goes, what generated manifests hold, what reaches terminals and
+CI logs. Every write target is made in the test's temporary folder; no system device is ever a target."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scopelint.manifest import parse_manifest
+from scopelint.manifest_write import new_text
+from scopelint.uipath import scan
+from scopelint.yamlio import parse_yaml
+
+GOOD = EXAMPLES / "invoice-bot" / "scopelint.yaml"
+O365 = "UiPath.MicrosoftOffice365.Activities"
+FIX = Path(__file__).resolve().parent / "fixtures" / "uipath"
+
+
+def _no_crash(run) -> None:
+    assert "Traceback" not in run.stderr + run.stdout
+    assert "internal error" not in run.stderr
+
+
+def _report_args(out) -> list:
+    return ["check", "--format", "json", "--output", out, GOOD]
+
+
+# ---------------------------------------------------------------------------------------------- 1. output targets
+def test_a_fifo_as_output_is_written_through_to_its_reader(cli, tmp_path):
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before the run (the report < 64 KiB)
+    try:
+        run = cli(*_report_args(fifo))
+        got = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert run.code == 0, run.stderr
+    assert fifo.is_fifo()  # still the pipe, not a regular file put in its place
+    assert json.loads(got)["manifests"][0]["name"] == "invoice-bot"
+
+
+def test_a_fifo_nobody_reads_is_refused_not_waited_on(cli, tmp_path):
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    run = cli(*_report_args(fifo))
+    _no_crash(run)
+    assert run.code == 2 and f"{fifo}: is a named pipe that nobody reads" in run.stderr
+    assert fifo.is_fifo()
+
+
+def test_a_symlink_to_a_character_device_stays_a_symlink(cli, tmp_path):
+    link = tmp_path / "null.json"
+    link.symlink_to(os.devnull)
+    run = cli(*_report_args(link))
+    assert run.code == 0, run.stderr
+    assert link.is_symlink() and os.readlink(link) == os.devnull
+    assert Path(os.devnull).is_char_device()
+
+
+def test_a_symlink_to_a_file_replaces_the_file_and_keeps_the_link(cli, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    run = cli(*_report_args(link))
+    assert run.code == 0, run.stderr
+    assert link.is_symlink() and json.loads(real.read_text())["manifests"][0]["name"] == "invoice-bot"
+
+
+def test_a_dangling_symlink_is_refused(cli, tmp_path):
+    link = tmp_path / "out.json"
+    link.symlink_to(tmp_path / "nowhere" / "x.json")
+    run = cli(*_report_args(link))
+    _no_crash(run)
+    assert run.code == 2 and f"{link}: is a symbolic link to nothing" in run.stderr
+    assert link.is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+def test_a_symlink_to_a_full_device_is_one_external_failure(cli, tmp_path):
+    link = tmp_path / "full.json"
+    link.symlink_to("/dev/full")
+    run = cli(*_report_args(link))
+    _no_crash(run)
+    assert run.code == 3 and "cannot write: No space left on device" in run.stderr
+    assert link.is_symlink()
+
+
+def test_a_directory_as_output_is_one_external_failure(cli, tmp_path):
+    run = cli(*_report_args(tmp_path))
+    _no_crash(run)
+    assert run.code == 3 and f"{tmp_path}: cannot write: is a directory" in run.stderr
+    assert len(run.stderr.splitlines()) == 1
+
+
+def _limited_file_size() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+
+def _proc(*args, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("SCOPELINT_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "scopelint", *map(str, args)], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_limited_file_size, timeout=120)
+
+
+def test_a_file_size_limit_on_the_output_is_one_external_failure(tmp_path):
+    out = tmp_path / "report.json"
+    run = _proc(*_report_args(out))
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.strip().splitlines() == [f"scopelint: external failure: {out}: cannot write: File too large"]
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # no half file, no temporary left behind
+
+
+def test_a_file_size_limit_on_standard_output_is_one_external_failure(tmp_path):
+    with (tmp_path / "stdout.json").open("w") as fh:
+        run = _proc("check", "--format", "json", GOOD, stdout=fh)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.strip().splitlines() == ["scopelint: external failure: cannot write the output: File too large"]
+
+
+def test_standard_output_to_a_full_device_is_one_external_failure():
+    with open("/dev/full", "w") as full:  # opened for writing only: nothing replaces or changes the device
+        run = _proc("check", GOOD, stdout=full)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "scopelint: external failure: cannot write the output: No space left on device"]
+
+
+# ---------------------------------------------------------------------------------------------- 2. generated manifests
+@pytest.fixture(scope="module")
+def project():
+    return scan(str(FIX / "classic-vb"), _rules()).projects[0]
+
+
+def _rules():
+    from scopelint.rules import load_builtin_rules
+
+    return load_builtin_rules()
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(name=st.text(min_size=1, max_size=40) | st.sampled_from([
+    "x\u2028registration: app.json", "x\u0085accept: []", "x\nregistration: a.json", "x\r\n- SendMail",
+    "a\x1b]8;;http://evil\x07b", "\u202etxt.exe", "# not a comment", "'\"\\", "\ufeffBOM", "\U0001f600",
+    "yes", "012", "a: b", "- x", "{x}", "*alias", "&anchor", "!tag", "%directive", "@x", "`x"]))
+def test_any_project_name_round_trips_and_injects_no_key(project, name):
+    text = new_text(project._replace(name=name), [], [])
+    doc = parse_yaml(text, "scopelint.yaml")
+    assert doc["name"] == (name if name.strip() else "classic-vb")
+    assert list(doc) == ["scopelint", "name", "auth", "project", "activities"]
+    assert text.count("\n") == len(text.splitlines()) and all("\u2028" not in ln for ln in text.splitlines())
+    parse_manifest(doc, "scopelint.yaml")
+
+
+@pytest.mark.parametrize("name", ["Robot\u2028registration: app.json\u2028accept:", "Robot\x85registration: x.json",
+                                  "Robot\x00\x1b[2J", "Robot\nactivities: []"])
+def test_scan_write_keeps_an_odd_project_name_as_text(cli, tmp_path, name):
+    folder = tmp_path / "robot"
+    shutil.copytree(FIX / "classic-vb", folder)
+    doc = json.loads((folder / "project.json").read_text())
+    doc["name"] = name
+    (folder / "project.json").write_text(json.dumps(doc))
+    run = cli("scan", folder, "--write")
+    assert run.code == 0, run.stderr
+    manifest = parse_yaml((folder / "scopelint.yaml").read_text(), "m")
+    assert manifest["name"] == name and "registration" not in manifest and "accept" not in manifest
+    assert len(manifest["activities"]) == 3
+
+
+def test_a_disabled_activity_name_cannot_leave_its_comment(tmp_path, project):
+    evil = "Evil\u2028registration: app.json"
+    text = new_text(project, [], [evil])
+    doc = parse_yaml(text, "m")
+    assert "registration" not in doc and "\\u2028registration" in text
+
+
+# ---------------------------------------------------------------------------------------------- 3. terminals, logs
+HOSTILE = "x\x1b]0;pwned\x07\x1b[31m\u202e\n::error::fake\u2028::stop-commands::t\x85z"
+
+
+def _assert_neutral(text: str) -> None:
+    for bad in ("\x1b", "\x07", "\u202e", "\u2028", "\x85"):
+        assert bad not in text
+    for line in text.splitlines():
+        assert not line.lstrip().startswith("::"), line
+
+
+def _hostile_manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "scopelint.yaml"
+    path.write_text(json.dumps({"scopelint": 1, "name": HOSTILE, "activities": [HOSTILE, "SendMail"]}))
+    return path
+
+
+def test_text_and_markdown_reports_neutralise_controls_and_newlines(cli, tmp_path):
+    manifest = _hostile_manifest(tmp_path)
+    for fmt in ("text", "markdown"):
+        run = cli("check", "--format", fmt, manifest)
+        _no_crash(run)
+        _assert_neutral(run.stdout)
+        _assert_neutral(run.stderr)
+    text = cli("check", manifest).stdout
+    assert "\\x1b]0;pwned\\x07" in text and "\\n::error::fake" in text
+
+
+def test_github_annotations_cannot_be_injected(cli, tmp_path):
+    run = cli("check", "--format", "github", _hostile_manifest(tmp_path))
+    lines = run.stdout.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), lines
+    assert not any(bad in run.stdout for bad in ("\x1b", "\u202e", "\u2028", "\x85"))
+
+
+def test_machine_formats_keep_exact_values(cli, tmp_path):
+    run = cli("check", "--format", "json", _hostile_manifest(tmp_path))
+    assert json.loads(run.stdout)["manifests"][0]["name"] == HOSTILE
+
+
+def test_a_hostile_folder_name_is_neutral_in_scan_output_and_warnings(cli, tmp_path):
+    folder = tmp_path / "::error::pwned \x1b[2J"
+    shutil.copytree(FIX / "classic-vb", folder)
+    (folder / "Broken\x1b]0;t\x07.xaml").write_bytes(b"\x00\x01")
+    run = cli("scan", tmp_path)
+    _no_crash(run)
+    _assert_neutral(run.stdout)
+    _assert_neutral(run.stderr)
+    assert "warning" in run.stderr and "::error::pwned \\x1b[2J" in run.stdout
+
+
+def test_an_error_message_is_one_neutral_line(cli, tmp_path):
+    bad = tmp_path / "bad\n::error::x\x1b[2J.yaml"
+    bad.write_text("scopelint: 2\n")
+    run = cli("check", bad)
+    assert run.code == 2
+    assert len(run.stderr.splitlines()) == 1
+    _assert_neutral(run.stderr)
+
+
+def test_a_non_utf8_path_is_shown_as_its_bytes_in_text_and_kept_in_json(cli, tmp_path):
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/robot-\xff"))
+    shutil.copytree(FIX / "classic-vb", folder)
+    text = cli("scan", tmp_path)
+    _no_crash(text)
+    assert text.code == 0 and "robot-\\xff" in text.stdout
+    for fmt in ("json",):
+        run = cli("scan", tmp_path, "--format", fmt)
+        _no_crash(run)
+        assert run.code == 0
