@@ -13,6 +13,7 @@ PermissionType = Literal["delegated", "application"]
 TYPES: tuple[PermissionType, ...] = ("delegated", "application")
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
+ASCII_BLANKS = " \t\r\n\f\v"
 REGISTRATION_TYPE = {"delegated": "Scope", "application": "Role"}
 
 
@@ -76,11 +77,15 @@ class Catalog:
         return info
 
     def get(self, ptype: str, name: str) -> PermissionInfo | None:
-        """The permission of that type and name (any case, surrounding blanks ignored)."""
-        return self._info((ptype, name.strip().lower()))
+        """The permission of that type and name (any case, surrounding ASCII blanks ignored). Names are ASCII: a
+        look-alike (Kelvin sign for K, no-break or ideographic space, a line separator) finds nothing, where
+        Unicode case folding and stripping would quietly turn it into a real name."""
+        key = name.strip(ASCII_BLANKS)
+        return self._info((ptype, key.lower())) if key.isascii() else None
 
     def by_id(self, ptype: str, guid: str) -> PermissionInfo | None:
-        key = self._ids.get((ptype, guid.strip().lower()))
+        guid = guid.strip(ASCII_BLANKS)
+        key = self._ids.get((ptype, guid.lower())) if guid.isascii() else None
         return self._info(key) if key else None
 
     def permission(self, ptype: str, name: str) -> Permission | None:

@@ -63,7 +63,7 @@ def _replace(target: Path, text: str, name: str, info: os.stat_result | None) ->
         raise _failure(exc, name) from None
     try:
         try:
-            _write_all(fd, text.encode("utf-8"))
+            _write_all(fd, text.encode("utf-8", "surrogateescape"))
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -89,7 +89,7 @@ def _write_through(target: Path, text: str, name: str, fifo: bool) -> None:
     try:
         if fifo:
             os.set_blocking(fd, True)
-        _write_all(fd, text.encode("utf-8"))
+        _write_all(fd, text.encode("utf-8", "surrogateescape"))
     except OSError as exc:
         raise _failure(exc, name) from None
     finally:

@@ -167,8 +167,9 @@ class Session:
                 raise InputError("no rule pack files (*.yaml) in this folder", str(folder))
             for path in files:
                 rules = load_user_pack(path, self.catalog)
-                book.add(rules, str(path))
+                overrides = book.add(rules, str(path))
                 self.announcements.append(f"loaded rule pack {path} ({len(rules)} rule(s))")
+                self.announcements.extend(overrides)
         return book
 
     def meta(self) -> dict:

@@ -60,12 +60,16 @@ def test_a_fifo_nobody_reads_is_refused_not_waited_on(cli, tmp_path):
 
 
 def test_a_symlink_to_a_character_device_stays_a_symlink(cli, tmp_path):
+    before = os.stat(os.devnull)
+    if not Path(os.devnull).is_char_device():
+        pytest.skip("this machine's /dev/null is not a device (something replaced it): nothing safe to point at")
     link = tmp_path / "null.json"
     link.symlink_to(os.devnull)
     run = cli(*_report_args(link))
     assert run.code == 0, run.stderr
     assert link.is_symlink() and os.readlink(link) == os.devnull
-    assert Path(os.devnull).is_char_device()
+    after = os.stat(os.devnull)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev) and Path(os.devnull).is_char_device()
 
 
 def test_a_symlink_to_a_file_replaces_the_file_and_keeps_the_link(cli, tmp_path):
@@ -255,3 +259,185 @@ def test_a_non_utf8_path_is_shown_as_its_bytes_in_text_and_kept_in_json(cli, tmp
         run = cli("scan", tmp_path, "--format", fmt)
         _no_crash(run)
         assert run.code == 0
+
+
+# ---------------------------------------------------------------------------------------------- 4. rule packs
+SHADOW_PACK = """\
+scopelint-rulepack: 1
+pack: contoso
+rules:
+  - class: Contoso.Mail.QuietSend
+    display_name: Send Mail
+    group: Custom
+    generation: custom
+    kind: activity
+    delegated: {any_of: [[User.Read]], provenance: derived}
+    application: {any_of: [[User.Read]], provenance: derived}
+    sources: [https://git.contoso.example/rpa/lib]
+"""
+
+
+def test_a_pack_taking_a_built_in_display_name_is_refused(cli, tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(SHADOW_PACK)
+    run = cli("check", "--rules", pack, _plain_manifest(tmp_path))
+    _no_crash(run)
+    assert run.code == 2 and "uses the name 'Send Mail' of the loaded rule UiPath.MicrosoftOffice365" in run.stderr
+
+
+def test_an_override_takes_the_name_and_is_announced(cli, tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(SHADOW_PACK.replace("    sources:", "    overrides: true\n    sources:"))
+    run = cli("check", "--rules", pack, "--format", "json", _plain_manifest(tmp_path))
+    assert f"rule pack {pack}: Contoso.Mail.QuietSend overrides UiPath.MicrosoftOffice365.Activities.Mail.SendMail" \
+        in run.stderr
+    required = json.loads(run.stdout)["manifests"][0]["required"]
+    assert [r["permission"] for r in required] == ["User.Read"]  # the override is what the run used
+
+
+def _plain_manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "scopelint.yaml"
+    path.write_text("scopelint: 1\nname: robot\nactivities:\n  - Send Mail\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- 5. readers
+@pytest.mark.parametrize("kind", ["manifest", "registration", "config"])
+def test_a_fifo_named_like_an_input_is_refused_not_waited_on(cli_proc, tmp_path, kind):
+    fifo = tmp_path / {"manifest": "scopelint.yaml", "registration": "app.json", "config": "conf.yaml"}[kind]
+    os.mkfifo(fifo)
+    args = {"manifest": ["check", fifo], "registration": ["check", "-r", fifo, GOOD],
+            "config": ["check", "--config", fifo, GOOD]}[kind]
+    run = cli_proc(*args, timeout=60)  # a hang guard, not a speed assertion
+    assert run.code == 2, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"scopelint: error: {fifo}: is a named pipe (FIFO), not a file; not read (it could wait forever)"]
+
+
+def test_a_fifo_named_project_json_is_a_diagnostic(cli_proc, tmp_path):
+    folder = tmp_path / "robot"
+    shutil.copytree(FIX / "classic-vb", folder)
+    (folder / "project.json").unlink()
+    os.mkfifo(folder / "project.json")
+    run = cli_proc("scan", folder, timeout=60)
+    assert f"{folder / 'project.json'}: is a named pipe" in run.stderr and run.code in (0, 2), run.stderr
+
+
+def test_a_registration_from_an_anonymous_pipe_is_still_read(tmp_path):
+    reg = (EXAMPLES / "invoice-bot" / "app-registration.json")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-m", "scopelint", "check", "-r", "/dev/stdin", "--format", "json", GOOD],
+                         input=reg.read_text() if reg.exists() else "[]", capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert run.returncode in (0, 1), run.stderr
+    assert json.loads(run.stdout)["manifests"][0]["registration"] == "/dev/stdin"
+
+
+def test_a_40000_entry_registration_keeps_every_line(tmp_path):
+    from scopelint.catalog import load_catalog
+    from scopelint.registration import load_registration
+
+    access = [{"id": f"00000000-0000-0000-0000-{i:012d}", "type": "Scope"} for i in range(40_000)]
+    access.append({"id": "00000000-0000-0000-0000-000000000007", "type": "Scope"})  # a repeat: its own line
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps({"requiredResourceAccess": [
+        {"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": access}]}, indent=2))
+    reg = load_registration(path, load_catalog())
+    lines = path.read_text().splitlines()
+    assert len(reg.unresolved) == 40_001
+    for bad in (reg.unresolved[0], reg.unresolved[7], reg.unresolved[39_999], reg.unresolved[40_000]):
+        assert bad.raw in lines[bad.line - 1]
+    assert reg.unresolved[40_000].line > reg.unresolved[39_999].line > reg.unresolved[7].line
+
+
+WORKFLOW_HEAD = ('<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+                 'xmlns:u="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail;'
+                 'assembly=UiPath.MicrosoftOffice365.Activities">\n<Sequence>\n')
+
+
+def test_a_flood_of_repeated_activities_is_capped_without_hiding_a_new_one(cli, tmp_path):
+    from scopelint.uipath.xaml import MAX_USES_PER_FILE
+
+    folder = tmp_path / "robot"
+    folder.mkdir()
+    (folder / "project.json").write_text('{"name": "Robot", "dependencies": '
+                                         '{"UiPath.MicrosoftOffice365.Activities": "[2.6.28]"}}')
+    flood = "<u:SendMail/>\n" * (MAX_USES_PER_FILE * 3)
+    (folder / "Main.xaml").write_text(WORKFLOW_HEAD + flood + "<u:GetMail/>\n</Sequence>\n</Activity>\n")
+    run = cli("scan", folder, "--format", "json", "-j", "1")
+    activities = json.loads(run.stdout)["projects"][0]["activities"]
+    assert len(activities) == MAX_USES_PER_FILE + 1
+    assert activities[-1]["class"].endswith("Mail.GetMail") and activities[-1]["line"] == MAX_USES_PER_FILE * 3 + 3
+    assert "30,001 activity uses, more than 10,000 in one workflow: 20,000 that repeat" in run.stderr
+
+
+FORMATS = ["text", "json", "sarif", "junit", "github", "markdown", "html", "csv"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_non_utf8_manifest_path_in_every_format(cli, tmp_path, fmt):
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/robot-\xff\x1b"))
+    folder.mkdir()
+    manifest = folder / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: robot\nactivities:\n  - SendMail\n  - NoSuchActivity\n")
+    out = tmp_path / f"report.{fmt}"
+    for args in (["--format", fmt], ["--format", fmt, "--output", out]):
+        run = cli("check", *args, manifest)
+        _no_crash(run)
+        assert run.code == 1, run.stderr
+    if fmt in ("text", "github"):
+        assert "robot-\\xff\\x1b" in cli("check", "--format", fmt, manifest).stdout
+    elif fmt in ("json", "html", "csv"):
+        assert b"robot-\xff" in out.read_bytes()  # machine formats keep the file system's bytes
+    elif fmt == "sarif":
+        assert b"robot-%FF%1B" in out.read_bytes()  # a file URI, percent-encoded
+
+
+# ---------------------------------------------------------------------------------------------- 8. smaller
+GRAPH = "00000003-0000-0000-c000-000000000000"
+
+
+def _registration_findings(cli, tmp_path, access) -> list[str]:
+    reg = tmp_path / "app.json"
+    reg.write_text(json.dumps({"requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": access}]},
+                              ensure_ascii=False))
+    run = cli("check", "-r", reg, "--format", "json", _plain_manifest(tmp_path))
+    _no_crash(run)
+    return [f"{f['code']} {f['message']}" for f in json.loads(run.stdout)["findings"] if f["code"] == "SL202"]
+
+
+@pytest.mark.parametrize("name, char", [("Tas\u212a.Read", "U+212A"), ("Mail.Send\u00a0", "U+00A0"),
+                                        ("\u3000Mail.Send", "U+3000"), ("Mail.Send\u2028", "U+2028"),
+                                        ("User.Read\u0085", "U+0085")])
+def test_look_alike_permission_names_are_unknown_not_accepted(cli, tmp_path, name, char):
+    findings = _registration_findings(cli, tmp_path, [{"id": name, "type": "Scope"}])
+    assert len(findings) == 1 and f"holds the character {char}" in findings[0], findings
+
+
+def test_a_role_guid_listed_as_scope_is_the_wrong_type(cli, tmp_path):
+    from scopelint.catalog import load_catalog
+
+    role = load_catalog().get("application", "Mail.Send").id
+    findings = _registration_findings(cli, tmp_path, [{"id": role, "type": "Scope"}])
+    assert findings == [f"SL202 '{role}': wrong type: this is the application permission Mail.Send, listed with "
+                        "type 'Scope' (use 'Role')"]
+
+
+@pytest.mark.parametrize("written, kept", [("012", "012"), ("0x1F", "0x1F"), ("1_000", "1_000"), ("yes", "yes"),
+                                           ("42", "42"), ("2027-01-01", "2027-01-01"), ("'012'", "012")])
+def test_a_ticket_keeps_its_text(tmp_path, written, kept):
+    from scopelint.manifest import load_manifest
+
+    path = tmp_path / "scopelint.yaml"
+    path.write_text(f"scopelint: 1\nname: r\nactivities: []\naccept:\n  - permission: Mail.Send\n    reason: r\n"
+                    f"    ticket: {written}\n")
+    assert load_manifest(path).accept[0].ticket == kept
+
+
+def test_deep_nesting_within_the_highest_max_depth_is_exit_2_or_read_never_a_crash(cli, tmp_path):
+    (tmp_path / ".scopelint.yaml").write_text("limits:\n  max_depth: 200\n")
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: r\nactivities: []\nproject: " + "[" * 199 + "]" * 199 + "\n")
+    run = cli("check", "--config", tmp_path / ".scopelint.yaml", manifest)
+    _no_crash(run)
+    assert run.code == 2 and len(run.stderr.splitlines()) == 1
