@@ -7,8 +7,8 @@ and every failure is an InputError naming the file and line.
 import json
 import os
 import re
-from collections.abc import Mapping
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
