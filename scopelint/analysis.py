@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from scopelint.catalog import OIDC_SCOPES, Permission, PermissionInfo
+from scopelint.catalog import OIDC_SCOPES, Permission, PermissionInfo, PermissionType
 from scopelint.manifest import Accept, ActivityRef, Manifest, OperationRef
 from scopelint.registration import Grant, Registration
 from scopelint.rules import Rule
@@ -148,7 +148,7 @@ class Analysis(NamedTuple):
     libraries: tuple[tuple["LibraryHint", bool], ...] = ()
 
     @property
-    def other_type(self) -> str:
+    def other_type(self) -> PermissionType:
         return "application" if self.manifest.auth == "delegated" else "delegated"
 
     @property
@@ -223,9 +223,9 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
                 project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, shared=shared))
     calls = undeclared_calls(manifest, project)
     for places in calls:
-        req = engine.operation_requirement(manifest.auth, places[0].request or "")
-        if req is not None:
-            project_needs.append(engine.need(places[0].request or "", places[0].line, req))
+        call_req = engine.operation_requirement(manifest.auth, places[0].request or "")
+        if call_req is not None:
+            project_needs.append(engine.need(places[0].request or "", places[0].line, call_req))
     return analysis._replace(project=project, undeclared=undeclared,
                              unused_declared=unused_declarations(manifest, project, engine.rules),
                              project_needs=tuple(project_needs), undeclared_calls=calls,

@@ -52,16 +52,16 @@ class Catalog:
         self.source_note: str | None = doc.get("source_note")
         self.privilege_source: str | None = doc.get("privilege_source")
         self.fallback: str | None = None  # why a refreshed catalog was not used, to announce
-        self._rows: dict[tuple[str, str], dict] = {}
-        self._ids: dict[tuple[str, str], tuple[str, str]] = {}
-        self._infos: dict[tuple[str, str], PermissionInfo] = {}
+        self._rows: dict[tuple[PermissionType, str], dict] = {}
+        self._ids: dict[tuple[PermissionType, str], tuple[PermissionType, str]] = {}
+        self._infos: dict[tuple[PermissionType, str], PermissionInfo] = {}
         for ptype in TYPES:
             for row in doc.get(ptype, []):
                 key = (ptype, row["value"].lower())
                 self._rows[key] = row
                 self._ids[(ptype, row["id"].lower())] = key
 
-    def _info(self, key: tuple[str, str]) -> PermissionInfo | None:
+    def _info(self, key: tuple[PermissionType, str]) -> PermissionInfo | None:
         """Built on first use: a run touches a handful of the 1,500 permissions."""
         info = self._infos.get(key)
         if info is None and key in self._rows:
@@ -77,23 +77,23 @@ class Catalog:
             self._infos[key] = info
         return info
 
-    def get(self, ptype: str, name: str) -> PermissionInfo | None:
+    def get(self, ptype: PermissionType, name: str) -> PermissionInfo | None:
         """The permission of that type and name (any case, surrounding ASCII blanks ignored). Names are ASCII: a
         look-alike (Kelvin sign for K, no-break or ideographic space, a line separator) finds nothing, where
         Unicode case folding and stripping would quietly turn it into a real name."""
         key = name.strip(ASCII_BLANKS)
         return self._info((ptype, key.lower())) if key.isascii() else None
 
-    def by_id(self, ptype: str, guid: str) -> PermissionInfo | None:
+    def by_id(self, ptype: PermissionType, guid: str) -> PermissionInfo | None:
         guid = guid.strip(ASCII_BLANKS)
         key = self._ids.get((ptype, guid.lower())) if guid.isascii() else None
         return self._info(key) if key else None
 
-    def permission(self, ptype: str, name: str) -> Permission | None:
+    def permission(self, ptype: PermissionType, name: str) -> Permission | None:
         info = self.get(ptype, name)
         return info.permission if info else None
 
-    def names(self, ptype: str) -> list[str]:
+    def names(self, ptype: PermissionType) -> list[str]:
         return sorted(row["value"] for (t, _), row in self._rows.items() if t == ptype)
 
     def __len__(self) -> int:

@@ -7,14 +7,20 @@ import errno
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES, exit_code
+from scopelint.reporters import formats as report_formats
 from scopelint.safetext import clean, for_terminal, human, scrub
+
+if TYPE_CHECKING:
+    from scopelint.manifest import Manifest
 
 _FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
                      ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -29,10 +35,13 @@ class _Group(click.Group):
     """The one place the process exits: a command returns its exit code (None is 0); every expected failure
     becomes one line and the documented exit code, never a traceback."""
 
-    def main(self, args=None, prog_name=None, **extra):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> NoReturn:
+        """Always exits with the documented code, whatever `standalone_mode` asks: click's own exits bypass it."""
         try:
             try:
-                code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+                code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                    **extra)
             except SystemExit as exc:
                 code = exc.code
             sys.stdout.flush()  # here, not at interpreter exit: a full disk or device must be one line, exit 3
@@ -81,11 +90,23 @@ def _drop_stdout() -> None:
     os.close(null)
 
 
-def _use_color(stream) -> bool:
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()  # no-color.org
+def _use_color(choice: str, stream) -> bool:
+    """--color always|never decides; auto: off with NO_COLOR (no-color.org), on with FORCE_COLOR
+    (force-color.org; "0" and "false" do not force), else on a terminal only."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
 
 
 def _announce(lines: list[str]) -> None:
+    """Notes on stderr ('scopelint: loaded rule pack ...'); none with check --quiet."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("scopelint.quiet"):
+        return
     for line in lines:
         _err(f"scopelint: {line}")
 
@@ -137,22 +158,40 @@ def _live_settings(tenant, token_env, graph_url, timeout, **extra):
     return live_options(graph_url=graph_url, tenant=tenant, token_env=token_env, timeout=timeout, **extra)
 
 
-def _session(manifests, rule_paths, config_file):
+def _session(manifests, rule_paths, config_file, configs=None):
     """Knowledge for a run: built-in rules, the --rules packs and those the manifests' configurations name."""
     from scopelint.config import ConfigFinder
     from scopelint.session import Session
 
-    configs = ConfigFinder(config_file)
+    configs = configs or ConfigFinder(config_file)
     session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
     _announce(session.announcements)
     return session
 
 
-@main.command()
+_CHECK_EPILOG = """\b
+Examples:
+  scopelint check                                  every scopelint.yaml below .
+  scopelint check robots/mailer --strict           warnings fail too
+  scopelint check -f sarif -o scopelint.sarif -f markdown -o summary.md
+                                                   reports to files; the console still shows the findings
+  scopelint check --format concise                 path:line:col: severity code message (editors, problem matchers)
+"""
+
+
+@main.command(epilog=_CHECK_EPILOG)
 @click.argument("paths", nargs=-1, type=_PATH)
 @click.option("--registration", "-r", type=_PATH, help="App registration file (overrides the manifest).")
-@click.option("--format", "-f", "formats", multiple=True, help="Output format (repeatable, pairs with --output).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(report_formats()),
+              help="Output format (repeatable, pairs with --output; default text, or from the --output suffix).")
 @click.option("--output", "-o", "outputs", multiple=True, type=_PATH, help="Write a report to FILE.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="The console shows only the findings, one line each (no summary), and no notes on stderr.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the console report (auto: on a terminal, unless NO_COLOR is set; "
+                                      "FORCE_COLOR forces it).")
+@click.option("--stamp", is_flag=True, help="Add the git commit and the time to the reports (off: output stays the "
+                                            "same run after run).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (fail level 'warning').")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run.")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
@@ -169,25 +208,36 @@ def _session(manifests, rule_paths, config_file):
               help="Graph activity log export or recording (repeatable): adds observed-usage findings, and the "
                    "declared needs no call exercised (see `scopelint usage`).")
 @_live_options
-def check(paths, registration, formats, outputs, strict, fail_level, rule_paths, live, app_id, project, tenant,
-          token_env, graph_url, timeout, config_file, changed, logs) -> int:
-    """Check manifests (files, or folders holding scopelint.yaml) against their app registrations."""
+def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fail_level, rule_paths, live, app_id,
+          project, tenant, token_env, graph_url, timeout, config_file, changed, logs) -> int:
+    """Check manifests (files, or folders holding scopelint.yaml) against their app registrations.
+
+    Whatever goes to files, the console gets the findings: the text report (one line each with --quiet), and
+    under GitHub Actions also workflow annotations."""
     from scopelint.session import find_manifests, manifests_affected_by
 
-    targets = _output_targets(formats, outputs)
-    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."])
+    click.get_current_context().meta["scopelint.quiet"] = quiet
+    targets = _output_targets(formats, outputs, quiet)
+    from scopelint.config import ConfigFinder
+
+    configs = ConfigFinder(config_file)  # its exclude: patterns apply to the folder search
+    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."], configs)
     if not manifests:
         if changed:
             return 0
         raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    session = _session(manifests, rule_paths, config_file)
+    session = _session(manifests, rule_paths, config_file, configs)
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
     report = session.check(manifests, override, loader, Path(project) if project else None, observed)
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
-    _emit(report, targets, session)
+    if stamp:
+        from scopelint.stamp import stamp as made_from
+
+        report.meta["stamp"] = made_from()
+    _emit(report, targets, session, color=color)
     return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
 
 
@@ -296,8 +346,8 @@ def _input_errors(report) -> list:
     """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
     errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in errors:
-        _err(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
-             else f"scopelint: error: {f.file}: {f.message}")
+        where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
+        _err(f"scopelint: error: {where}: {f.message}")
     return errors
 
 
@@ -318,10 +368,10 @@ def _registration_source(session, registration, live, app_id, live_args):
     return override, loader
 
 
-def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """Pair formats with outputs in order; a format without an output goes to stdout (one at most)."""
-    from scopelint.reporters import formats as known
-
+def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...],
+                    quiet: bool = False) -> list[tuple[str, str | None]]:
+    """Pair formats with outputs in order; a format without an output goes to stdout (one at most). With none
+    there, the console gets the text report (concise with --quiet), and under GitHub Actions the annotations."""
     targets: list[tuple[str, str | None]] = []
     for i, out in enumerate(outputs):
         fmt = formats[i] if i < len(formats) else _format_of(out)
@@ -331,13 +381,14 @@ def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[
     rest = list(formats[len(outputs):])
     if len(rest) > 1:
         raise click.UsageError("only one format can go to standard output; give --output for the others")
-    if rest or not outputs:
-        targets.append((rest[0] if rest else "text", None))
-    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
+    if rest:
+        targets.append((rest[0], None))
+        return targets
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    if not (quiet and github):
+        targets.append(("concise" if quiet else "text", None))
+    if github:
         targets.append(("github", None))
-    for fmt, _ in targets:
-        if fmt not in known():
-            raise click.UsageError(f"unknown format {fmt!r}; choose from {', '.join(known())}")
     return targets
 
 
@@ -348,7 +399,7 @@ def _format_of(path: str) -> str | None:
                  if name.endswith(suffix)), None)
 
 
-def _emit(report, targets, session, review_all: bool = False) -> None:
+def _emit(report, targets, session, review_all: bool = False, color: str = "auto") -> None:
     """Render each target; the review formats (and every format with `review_all`) get the review of the run."""
     from dataclasses import replace
 
@@ -361,7 +412,7 @@ def _emit(report, targets, session, review_all: bool = False) -> None:
         if review_all or fmt in REVIEW_FORMATS:
             review = review or session.review(report)
             shown = replace(report, review=review)
-        shown.color = out is None and fmt == "text" and _use_color(sys.stdout)
+        shown.color = out is None and fmt in ("text", "concise") and _use_color(color, sys.stdout)
         text = reporter(fmt)(shown)
         if out is None:
             _show(text)
@@ -463,7 +514,9 @@ def _print_remedy(plan, fmt: str) -> None:
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
 @click.option("--logs", "logs", multiple=True, type=_PATH,
               help="Graph activity log export or recording (repeatable): observed-usage findings in the report.")
-def report_command(paths, fmt, output, registration, rule_paths, config_file, logs) -> int:
+@click.option("--stamp", is_flag=True, help="Add the git commit and the time to the report (off: output stays the "
+                                            "same run after run).")
+def report_command(paths, fmt, output, registration, rule_paths, config_file, logs, stamp) -> int:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
     from scopelint.session import find_manifests
@@ -478,6 +531,10 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
     report = session.check(manifests, Path(registration) if registration else None, observed=observed)
     input_errors = _input_errors(report)
+    if stamp:
+        from scopelint.stamp import stamp as made_from
+
+        report.meta["stamp"] = made_from()
     _emit(report, [(fmt, output)], session, review_all=True)
     if output:
         _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])
@@ -492,10 +549,11 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
 @click.option("--output", "-o", type=_PATH, help="Write to FILE (default: standard output).")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
 @click.option("--config", "config_file", type=_PATH, help="Configuration file.")
-def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
+def diff(manifests, rev, fmt, output, rule_paths, config_file) -> int:
     """Permission impact of a manifest change: scopelint diff BASE HEAD, or scopelint diff --git REV [MANIFEST...].
 
-    Lists what becomes newly required, what newly needs admin consent, and what is now removable."""
+    Lists what becomes newly required, what newly needs admin consent, and what is now removable. Exits 1 when a
+    manifest names an activity or Graph call whose needs are unknown (the impact would be incomplete)."""
     from scopelint.diff import diff_results, manifest_at_revision
     from scopelint.fileio import write_atomic
     from scopelint.manifest import load_manifest
@@ -506,7 +564,7 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
         if len(manifests) != 2:
             raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
         heads = [Path(manifests[1])]
-        pairs = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
+        pairs: list[tuple[Manifest | None, Manifest]] = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
     else:
         heads = find_manifests(manifests or ["."])
         if not heads:
@@ -525,6 +583,12 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> None:
         write_atomic(output, render(diffs))
     else:
         _show(render(diffs))
+    errors = [f for d in diffs for f in d.findings if f.severity == "error"]
+    if output or fmt != "text":  # the text report shows them already
+        for f in errors:
+            _err(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
+                 else f"scopelint: error: {f.file}: {f.message}")
+    return exit_code(errors, "error")  # an unknown activity leaves the impact incomplete: not a pass
 
 
 @main.command()
@@ -559,7 +623,7 @@ def rules_list(fmt, rule_paths) -> None:
         return
     for r in rows:
         delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
-        _say(f"{r['class']:<72} {r['generation']:<11} {delegated}")
+        _say(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
 
 
 @rules.command("verify")

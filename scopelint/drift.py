@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scopelint.analysis import ScopeRequest
-from scopelint.catalog import OIDC_SCOPES, Catalog
+from scopelint.catalog import OIDC_SCOPES, Catalog, PermissionType
 from scopelint.errors import InputError
 from scopelint.manifest import ActivityRef, Manifest
 from scopelint.rules import Rule, RuleBook
@@ -103,7 +103,7 @@ def libraries(project: Project, rules: RuleBook) -> tuple[tuple[LibraryHint, boo
     return tuple(out)
 
 
-def scope_requests(project: Project, catalog: Catalog, ptype: str) -> tuple[ScopeRequest, ...]:
+def scope_requests(project: Project, catalog: Catalog, ptype: PermissionType) -> tuple[ScopeRequest, ...]:
     """The permissions the project's scopes ask for at sign-in, once per file and line. Services flags (old
     packages) name services, not permissions, and are not compared; expressions, `.default` and OIDC scopes
     neither; scopes signing in through UiPath's public app or a connection are not governed by the registration."""

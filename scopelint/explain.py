@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scopelint.catalog import TYPES, load_catalog
+from scopelint.catalog import TYPES, PermissionType, load_catalog
 from scopelint.checks import lookup
 from scopelint.lattice import load_lattice
 from scopelint.rules import Requirement, Rule, load_builtin_rules
@@ -47,7 +47,7 @@ def rule_dict(rule: Rule) -> dict:
     }
 
 
-def explain_text(thing: str, auth: str | None = None) -> str:
+def explain_text(thing: str, auth: PermissionType | None = None) -> str:
     """Text for an activity, a permission, a finding code or a Graph call; did-you-mean when nothing matches."""
     rules = load_builtin_rules()
     code = lookup(thing)
@@ -69,7 +69,7 @@ def explain_text(thing: str, auth: str | None = None) -> str:
     raise InputError(f"'{thing}' is not a known activity, permission, finding code or Graph call.{hint}")
 
 
-def _explain_rule(rule: Rule, auth: str | None) -> str:
+def _explain_rule(rule: Rule, auth: PermissionType | None) -> str:
     lines = [f"{rule.display_name}  ({rule.cls})",
              f"  group {rule.group}, {rule.generation} {rule.kind}, pack {rule.pack}"
              + ("" if rule.class_confirmed else ", class name inferred")]
@@ -97,7 +97,7 @@ def _explain_rule(rule: Rule, auth: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _explain_permission(name: str, auth: str | None) -> str:
+def _explain_permission(name: str, auth: PermissionType | None) -> str:
     catalog = load_catalog()
     lattice = load_lattice()
     rules = load_builtin_rules()
@@ -122,7 +122,7 @@ def _explain_permission(name: str, auth: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _explain_operation(request: str, auth: str | None) -> str:
+def _explain_operation(request: str, auth: PermissionType | None) -> str:
     from scopelint.operations import load_operations, parse_request
 
     try:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scopelint import __version__
-from scopelint.catalog import GRAPH_APP_ID, Catalog
+from scopelint.catalog import GRAPH_APP_ID, Catalog, PermissionType
 from scopelint.errors import ExternalError, InputError
 from scopelint.snapshot import ADMIN_CONSENT, APP_ROLE, USER_CONSENT, Consent, RequestedAccess, Snapshot
 
@@ -911,7 +911,7 @@ def _sp_id(sp: dict[str, Any], app_id: str) -> str:
 class _Names:
     """Graph permission GUID <-> name: the tenant's Graph service principal first, the bundled catalog second."""
 
-    _TYPES: ClassVar[dict[str, str]] = {"Scope": "delegated", "Role": "application"}
+    _TYPES: ClassVar[dict[str, PermissionType]] = {"Scope": "delegated", "Role": "application"}
 
     def __init__(self, graph_sp: dict[str, Any] | None, catalog: Catalog) -> None:
         self.catalog = catalog

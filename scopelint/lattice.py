@@ -51,8 +51,8 @@ class Lattice:
             low = catalog.permission(entry["type"], entry["implies"])
             if top is not None and low is not None:
                 self._curated.setdefault(top, []).append(Edge(top, low, f"{entry['source']} ({entry['evidence']})"))
-        self._families: dict[tuple[str, str], list[tuple[Permission, str, int]]] = {}
-        self._grouped: set[str] = set()  # the types whose families are built
+        self._families: dict[tuple[PermissionType, str], list[tuple[Permission, str, int]]] = {}
+        self._grouped: set[PermissionType] = set()  # the types whose families are built
         self._closure: dict[Permission, frozenset[Permission]] = {}
         self._ranks: dict[Permission, tuple[int, bool, int, str]] = {}
 
@@ -90,9 +90,6 @@ class Lattice:
         edges = [Edge(perm, other, _NAMING) for other, confirmed in self.naming_edges(perm) if confirmed]
         edges.extend(self._curated.get(perm, []))
         return [e for e in edges if (e.covers.name.lower(), e.implies.name.lower()) not in self._non_edges]
-
-    def is_non_edge(self, covers: str, implies: str) -> bool:
-        return (covers.lower(), implies.lower()) in self._non_edges
 
     def implied(self, perm: Permission) -> frozenset[Permission]:
         """Everything `perm` grants, itself included."""

@@ -11,6 +11,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
+from scopelint.catalog import PermissionType
 from scopelint.checks import lookup
 from scopelint.errors import InputError, InputErrors
 from scopelint.operations import parse_request
@@ -66,7 +67,7 @@ class LiveRegistration(NamedTuple):
 class Manifest(NamedTuple):
     path: str
     name: str
-    auth: str
+    auth: PermissionType
     activities: tuple[ActivityRef, ...]
     operations: tuple[OperationRef, ...]
     accept: tuple[Accept, ...]

@@ -2,7 +2,8 @@
 
 An existing manifest is edited as text, not re-dumped: only the `activities:` block changes (entries still used keep
 their own lines, options and comments; unused ones go; new ones are appended), and `scopelint`, `name`, `auth` and
-`project` are added when absent. Everything else (registration, accept, operations, comments) stays byte for byte.
+`project` are added when absent, and `registration` when exactly one registration export lies next to project.json.
+Everything else (registration, accept, operations, comments) stays byte for byte.
 The result must load as a manifest before it replaces the file, atomically.
 """
 
@@ -21,6 +22,7 @@ from scopelint.yamlio import LDict, LList, parse_yaml, read_text
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _MARK = "# scan:"
+_REGISTRATION_COMMENT = "# The app registration export next to project.json (the only one there)."
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.`/ -]*\Z")
 # Line and paragraph separators, bidi controls, the BOM, surrogates and the non-characters YAML refuses (C0, DEL and
 # C1, which includes NEL U+0085, are below 0xA0 and escaped anyway).
@@ -73,17 +75,52 @@ def manifest_path(project: Project) -> Path:
 def write_manifest(project: Project, rules: RuleBook) -> WriteOutcome:
     path = manifest_path(project)
     entries, disabled_only = planned_activities(project, rules)
+    exports = registration_exports(Path(project.path))
+    registration = exports[0] if len(exports) == 1 else None
     if path.exists():
         old = read_text(path)
-        text, added, removed, notes = update_text(old, str(path), project, entries, disabled_only, rules)
+        text, added, removed, notes = update_text(old, str(path), project, entries, disabled_only, rules,
+                                                  registration)
         action = "unchanged" if text == old else "updated"
     else:
-        text = new_text(project, entries, disabled_only)
-        added, removed, notes, action = tuple(e.name for e in entries) + project.operations, (), (), "created"
+        text = new_text(project, entries, disabled_only, registration)
+        added, removed, action = tuple(e.name for e in entries) + project.operations, (), "created"
+        notes = (_registration_note(registration),) if registration else ()
+    if "registration" not in parse_yaml(text, str(path)):
+        notes = (*notes, _no_registration_note(exports))
     _validate(text, str(path))
     if action != "unchanged":
         write_atomic(path, text)
     return WriteOutcome(str(path), action, added, removed, notes)
+
+
+def registration_exports(folder: Path) -> list[str]:
+    """The JSON files next to project.json that read as an app registration export (sorted names)."""
+    from scopelint.catalog import load_catalog
+    from scopelint.registration import load_registration
+
+    found = []
+    for candidate in sorted(folder.glob("*.json")):
+        if candidate.name.lower() == "project.json" or not candidate.is_file():
+            continue
+        try:
+            load_registration(candidate, load_catalog())
+        except InputError:
+            continue
+        found.append(candidate.name)
+    return found
+
+
+def _registration_note(name: str) -> str:
+    return f"registration: {name} (the only registration export next to project.json)"
+
+
+def _no_registration_note(exports: list[str]) -> str:
+    if exports:
+        return (f"no registration written: several registration exports next to project.json ({', '.join(exports)})"
+                "; add 'registration: FILE' for the one the robot signs in with")
+    return ("no registration written: export the app registration next to project.json (az ad app show --id APP_ID > "
+            "app.json) and add 'registration: app.json', or run scan --write again")
 
 
 def planned_activities(project: Project, rules: RuleBook) -> tuple[list[_Entry], list[str]]:
@@ -116,7 +153,8 @@ def auth_for(project: Project) -> tuple[str, str | None]:
     return "delegated", f"scan could not tell how the workflows sign in ({modes}): delegated assumed, check it"
 
 
-def new_text(project: Project, entries: list[_Entry], disabled_only: list[str]) -> str:
+def new_text(project: Project, entries: list[_Entry], disabled_only: list[str],
+             registration: str | None = None) -> str:
     auth, why = auth_for(project)
     lines = [
         f"# scopelint manifest for the UiPath project {_scalar(_name(project))}, written by `scopelint scan --write`.",
@@ -128,6 +166,8 @@ def new_text(project: Project, entries: list[_Entry], disabled_only: list[str]) 
     if why:
         lines.append(f"# auth: {_comment(why)}")
     lines += [f"auth: {auth}", "project: ."]
+    if registration:
+        lines += [_REGISTRATION_COMMENT, f"registration: {_scalar(registration)}"]
     lines += _activities_block(entries, disabled_only, "  ")
     if project.operations:
         lines += ["# Graph calls made outside the activity packages (HTTP Request, code), found by scan:",
@@ -188,7 +228,8 @@ def _one_line(ch: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- textual update
 def update_text(text: str, name: str, project: Project, entries: list[_Entry], disabled_only: list[str],
-                rules: RuleBook) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+                rules: RuleBook, registration: str | None = None
+                ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The existing manifest with its activities block brought up to date; returns text, added, removed, notes."""
     doc = parse_yaml(text, name)
     if not isinstance(doc, LDict):
@@ -217,7 +258,7 @@ def update_text(text: str, name: str, project: Project, entries: list[_Entry], d
             lines.pop()
         lines += _activities_block(entries, disabled_only, "  ")
     lines, new_ops = _add_operations(lines, starts, doc, project)
-    lines = _add_missing_keys(lines, starts, doc, project, notes)
+    lines = _add_missing_keys(lines, starts, doc, project, notes, registration)
     return newline.join(lines) + newline, added + new_ops, removed, tuple(notes)
 
 
@@ -323,7 +364,7 @@ def _update_block(block: list[str], start: int, value, entries: list[_Entry], di
 
 
 def _add_missing_keys(lines: list[str], starts: dict[str, int], doc: LDict, project: Project,
-                      notes: list[str]) -> list[str]:
+                      notes: list[str], registration: str | None = None) -> list[str]:
     auth, why = auth_for(project)
     extra: list[str] = []
     if "name" not in doc:
@@ -338,6 +379,9 @@ def _add_missing_keys(lines: list[str], starts: dict[str, int], doc: LDict, proj
         extra.append("project: .")
     elif isinstance(doc["project"], str) and doc["project"].strip() not in (".", "./"):
         notes.append(f"project: {doc['project']} left as written")
+    if "registration" not in doc and registration:
+        extra += [_REGISTRATION_COMMENT, f"registration: {_scalar(registration)}"]
+        notes.append(_registration_note(registration))
     if "scopelint" in doc:
         at = starts["scopelint"] + 1
     else:

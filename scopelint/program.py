@@ -18,6 +18,6 @@ def run() -> None:
     gc.freeze()
     gc.enable()
     try:
-        main()
+        main(prog_name="scopelint")  # also under `python -m scopelint`: usage lines and _SCOPELINT_COMPLETE
     finally:
         gc.freeze()

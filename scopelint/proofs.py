@@ -98,7 +98,7 @@ def wider(catalog: Catalog, perm: Permission) -> Permission:
     return perm
 
 
-def _perms(catalog: Catalog, ptype: str, names: Iterable[str]) -> frozenset[Permission]:
+def _perms(catalog: Catalog, ptype: PermissionType, names: Iterable[str]) -> frozenset[Permission]:
     return frozenset(p for p in (catalog.permission(ptype, n) for n in names) if p is not None)
 
 
@@ -229,6 +229,12 @@ def check_consistency(case: Case, lattice: Lattice, index: OperationIndex) -> li
     return problems
 
 
+def _holds(lattice: Lattice, held: Iterable[Permission], alt: Iterable[Permission]) -> bool:
+    """Holding `held` satisfies the alternative set `alt` (each of its permissions covered by one held)."""
+    held = list(held)
+    return all(any(lattice.covers(h, p) for h in held) for p in alt)
+
+
 def least_set(found: list[Call], lattice: Lattice) -> list[Permission]:
     """Microsoft's least-privileged set for the calls: per call its least-privileged permission (lowest rank), unless
     one already chosen covers it."""
@@ -265,7 +271,7 @@ def check_least(case: Case, least: list[Permission], lattice: Lattice) -> list[s
     not in an `override` that names its source. Documented rules keep UiPath's sets and add this one; their
     override must say the set is 'not offered' and why (an override about UiPath's own sets is not enough)."""
     req = case.requirement
-    if any(all(any(lattice.covers(h, p) for h in least) for p in alt) for alt in req.any_of):
+    if any(_holds(lattice, least, alt) for alt in req.any_of):
         return []
     if req.override:
         if not sourced_override(req):
@@ -281,11 +287,7 @@ def check_least(case: Case, least: list[Permission], lattice: Lattice) -> list[s
 def _answer(req: Requirement, lattice: Lattice) -> frozenset[frozenset[str]]:
     """A requirement's meaning: its alternatives without those that hold another one (they add nothing)."""
     alts = [frozenset(alt) for alt in req.any_of]
-
-    def holds(big: frozenset[Permission], small: frozenset[Permission]) -> bool:
-        return all(any(lattice.covers(b, s) for b in big) for s in small)
-
-    kept = [a for a in alts if not any(o != a and holds(a, o) and not holds(o, a) for o in alts)]
+    kept = [a for a in alts if not any(o != a and _holds(lattice, a, o) and not _holds(lattice, o, a) for o in alts)]
     return frozenset(frozenset(p.name for p in a) for a in kept)
 
 
@@ -340,7 +342,7 @@ def check_explicit_alternatives(compiled: dict, rules: Iterable[Rule], lattice: 
             for alt in req.any_of:
                 if low in alt:
                     swapped = frozenset({*alt} - {low} | {high})
-                    if not any(all(any(lattice.covers(h, p) for h in swapped) for p in other) for other in req.any_of):
+                    if not any(_holds(lattice, swapped, other) for other in req.any_of):
                         problems.append(f"{case.label}: every call accepts {high.name} but no set lets it stand in "
                                         f"for {low.name} in [{', '.join(p.name for p in alt)}]")
     return problems

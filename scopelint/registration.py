@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from scopelint.catalog import ASCII_BLANKS, GRAPH_APP_ID, REGISTRATION_TYPE, Catalog, Permission
+from scopelint.catalog import ASCII_BLANKS, GRAPH_APP_ID, REGISTRATION_TYPE, Catalog, Permission, PermissionType
 from scopelint.errors import InputError
 from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
@@ -18,7 +18,7 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 # compiled on first use (re's cache): only unresolved entries need it
 _GUIDISH = r"^[{(]?(?:[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+){3,}|[0-9a-fA-F]{32})[)}]?$"  # GUID-like, not one
 _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
-_TYPES = {"scope": "delegated", "role": "application"}
+_TYPES: dict[str, PermissionType] = {"scope": "delegated", "role": "application"}
 
 
 class Grant(NamedTuple):
@@ -42,7 +42,7 @@ class OtherResource(NamedTuple):
     """Permissions for another API than Microsoft Graph: reported as not checked."""
 
     resource: str
-    count: int
+    permission_count: int
     line: int | None
 
 
@@ -59,7 +59,7 @@ class Registration(NamedTuple):
     app_id: str | None = None
     display_name: str | None = None
 
-    def requested_permissions(self, ptype: str) -> set[Permission]:
+    def requested_permissions(self, ptype: PermissionType) -> set[Permission]:
         """The permissions of one type the registration requests (consent aside)."""
         return {g.permission for g in self.requested if g.permission.type == ptype}
 

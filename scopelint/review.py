@@ -77,6 +77,7 @@ class ProjectReview:
     required: tuple[PermissionRow, ...]
     granted: tuple[PermissionRow, ...]
     admin_consent: tuple[PermissionRow, ...]
+    held_admin: tuple[PermissionRow, ...]
     findings: tuple[Finding, ...]
     accepted: tuple[Finding, ...]
     exceptions: tuple[ExceptionRow, ...]
@@ -144,6 +145,7 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectRevie
         required=tuple(required),
         granted=tuple(granted),
         admin_consent=tuple(r for r in required if r.admin_consent),
+        held_admin=tuple(r for r in held_rows if r.admin_consent),
         findings=active,
         accepted=tuple(f for f in result.findings if f.suppressed_by is not None),
         exceptions=tuple(_exception(s) for s in result.exceptions),

@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission
+from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission, PermissionType
 from scopelint.errors import InputError
 from scopelint.registration import Grant, OtherResource, Registration, Unresolved
 
 FORMAT_VERSION = 1
 FORMAT_NAME = "scopelint snapshot"
-_TYPES = {"Scope": "delegated", "Role": "application"}
+_TYPES: dict[str, PermissionType] = {"Scope": "delegated", "Role": "application"}
 ADMIN_CONSENT = "AllPrincipals"
 USER_CONSENT = "Principal"
 APP_ROLE = "AppRoleAssignment"

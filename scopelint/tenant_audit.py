@@ -93,7 +93,7 @@ def audit_app(snap: Snapshot, manifests: list[Manifest], session) -> AppAudit:
         unused=unused,
         not_consented=not_consented,
         unknown=len(reg.unresolved),
-        other_resources=sum(r.count for r in reg.other_resources),
+        other_resources=sum(r.permission_count for r in reg.other_resources),
     )
 
 
@@ -122,6 +122,7 @@ def manifests_by_app(paths: list[Path], catalog) -> tuple[dict[str, list[Manifes
         try:
             manifest = load_manifest(path)
             source = manifest.registration
+            app_id: str | None
             if isinstance(source, LiveRegistration):
                 app_id = source.client_id
             elif source is not None:

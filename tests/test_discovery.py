@@ -84,3 +84,10 @@ def test_a_bad_exclude_is_one_line_with_file_and_line(tree, cli):
     (tree / ".scopelint.yaml").write_text("fail_level: error\nexclude: dist\n")
     run = cli("check", ".", cwd=tree)
     assert run.code == 2 and ".scopelint.yaml:2:" in run.stderr and "exclude" in run.stderr
+
+
+def test_exclude_of_an_explicit_configuration(tree, cli):
+    config = tree / "ci-scopelint.yaml"  # not found by the upward search: only --config names it
+    config.write_text("exclude: [dist]\n")
+    run = cli("check", ".", "--config", config, "--format", "json", cwd=tree)
+    assert checked(run) == ["robots/a/scopelint.yaml", "robots/b/scopelint.yaml"]

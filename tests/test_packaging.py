@@ -60,7 +60,11 @@ def test_the_manifest_schema_still_accepts_any_spelling_the_loader_accepts():
 
 
 def test_project_metadata():
+    from scopelint import HOMEPAGE, __version__
+
     project = PYPROJECT["project"]
+    assert HOMEPAGE == REPOSITORY == project["urls"]["Homepage"]  # SARIF's informationUri is the project's URL
+    assert __version__ == project["version"]
     assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert project["requires-python"] == ">=3.11"

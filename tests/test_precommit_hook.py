@@ -145,11 +145,14 @@ def hook_repository(tmp_path_factory) -> tuple[Path, Path, str]:
 
 
 def pre_commit(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess:
-    """`pre-commit run HOOK` on the staged files. The hook's virtual environment sees the packages of this
-    interpreter and installs from no index, so it builds offline from the hook repository (no download)."""
+    """`pre-commit run HOOK` on the staged files. The hook's virtual environment sees the base interpreter's
+    packages; when this interpreter is that base (CI), it builds offline from the hook repository (no index, no
+    isolated build). Inside a virtual environment, whose packages the hook's cannot see, pip fetches what is
+    missing from the index, as pre-commit does for every user."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
-           "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-           "NO_COLOR": "1"}
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "NO_COLOR": "1"}
+    if sys.prefix == sys.base_prefix:
+        env.update(PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0")
     env.pop("PYTHONPATH", None)  # the hook must run the scopelint pre-commit installed, not this test's import path
     return subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, "--color", "never"],
                           cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)

@@ -71,7 +71,8 @@ def test_unknown_guid_bad_type_and_other_resources_are_kept_not_dropped(tmp_path
     assert reg.requested == ()
     assert [u.reason for u in reg.unresolved] == [
         "GUID not in the Graph permission catalog", "type 'Delegated' is neither 'Scope' nor 'Role'"]
-    assert [(o.resource, o.count) for o in reg.other_resources] == [("00000002-0000-0ff1-ce00-000000000000", 1)]
+    assert [(o.resource, o.permission_count) for o in reg.other_resources] == [
+        ("00000002-0000-0ff1-ce00-000000000000", 1)]
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_accepted_exceptions_show_reason_owner_ticket_and_expiry(cli):
     out = cli("check", "--format", "markdown", EXAMPLES / "invoice-bot").stdout
     section = out[out.index("<details><summary>Accepted exceptions (1)</summary>"):]
     row = next(line for line in section.splitlines() if "User.ReadWrite" in line)
-    assert "rpa-coe@contoso.example" in row and "2027-06-30" in row and "profile-update robot" in row
+    assert "rpa-coe@&#8203;contoso.example" in row and "2027-06-30" in row and "profile-update robot" in row
 
 
 def test_clean_run_says_so(cli, tmp_path):
@@ -77,6 +77,6 @@ def test_audit_markdown_has_summary_evidence_and_exceptions(cli):
     assert out.startswith("# Microsoft Graph permission audit")
     assert "## Summary across projects" in out and "| 1 | invoice-bot | invoice-bot \\(UiPath\\) |" in out
     row = next(line for line in out.splitlines() if line.startswith("| Files.ReadWrite |"))
-    assert "Write Range (line 10)" in row and "documented" in row and "<https://docs.uipath.com/" in row
+    assert "Write Range (manifest line 10)" in row and "documented" in row and "<https://docs.uipath.com/" in row
     exceptions = out[out.index("### Exceptions"):]
-    assert "| User.ReadWrite | active | 1 |" in exceptions and "rpa-coe@contoso.example" in exceptions
+    assert "| User.ReadWrite | active | 1 |" in exceptions and "rpa-coe@&#8203;contoso.example" in exceptions

@@ -194,3 +194,41 @@ def test_a_project_name_cannot_inject_manifest_keys(classic, cli):
     assert cli("scan", str(classic), "--write").code == 0
     m = load_manifest(classic / "scopelint.yaml")
     assert (m.name, m.registration) == ("robot\nregistration: evil.json\n# x", None)
+
+
+@pytest.fixture
+def invoice_without_manifest(tmp_path) -> Path:
+    folder = tmp_path / "invoice"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "manifests" / "examples" / "uipath-invoice", folder)
+    (folder / "scopelint.yaml").unlink()
+    return folder
+
+
+def test_the_only_registration_export_next_to_project_json_is_written(invoice_without_manifest, cli):
+    folder = invoice_without_manifest
+    run = cli("scan", folder, "--write")
+    assert run.code == 0 and "note: registration: app.json (the only registration export next to project.json)" \
+        in run.stdout
+    manifest = load_manifest(folder / "scopelint.yaml")
+    assert manifest.registration == folder / "app.json"
+    assert cli("check", folder).code == 0  # the written manifest checks against it
+    # an existing manifest without registration: gets it on the next run, and keeps it afterwards
+    text = (folder / "scopelint.yaml").read_text().replace("registration: app.json\n", "")
+    (folder / "scopelint.yaml").write_text(text)
+    assert "note: registration: app.json" in cli("scan", folder, "--write").stdout
+    assert load_manifest(folder / "scopelint.yaml").registration == folder / "app.json"
+    assert cli("scan", folder, "--write").stdout.startswith("unchanged")
+
+
+def test_no_or_several_exports_leave_registration_out_and_say_how_to_add_it(invoice_without_manifest, cli):
+    folder = invoice_without_manifest
+    shutil.copy(folder / "app.json", folder / "app-test.json")
+    run = cli("scan", folder, "--write")
+    assert "several registration exports next to project.json (app-test.json, app.json)" in run.stdout
+    assert load_manifest(folder / "scopelint.yaml").registration is None
+    (folder / "app-test.json").unlink()
+    (folder / "app.json").rename(folder / "notes.txt")
+    (folder / "scopelint.yaml").unlink()
+    run = cli("scan", folder, "--write")
+    assert "no registration written: export the app registration next to project.json (az ad app show --id " \
+           "APP_ID > app.json) and add 'registration: app.json'" in run.stdout

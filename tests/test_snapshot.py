@@ -71,7 +71,8 @@ def test_snapshot_reads_as_a_registration_with_consent_and_lines(tmp_path):
         (Permission("application", "Mail.Send"), "app role assignment")]
     assert all(g.line and '"id"' in text[g.line - 1] for g in reg.consented)
     assert reg.consented[0].line != reg.requested[0].line
-    assert [(r.resource, r.count) for r in reg.other_resources] == [("00000003-0000-0ff1-ce00-000000000000", 1)]
+    assert [(r.resource, r.permission_count) for r in reg.other_resources] == [
+        ("00000003-0000-0ff1-ce00-000000000000", 1)]
 
 
 def test_not_consented_and_consented_not_requested_offline(cli, tmp_path):

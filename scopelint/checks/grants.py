@@ -111,5 +111,5 @@ def unknown_permission(a: Analysis) -> list[Finding]:
 def not_checked(a: Analysis) -> list[Finding]:
     reg, m = a.registration, a.manifest
     assert reg is not None
-    return [make("not-checked", f"{res.count} permission(s) for resource {res.resource} (not Microsoft Graph): not "
-                 "checked", reg.path, line=res.line, manifest=m.path) for res in reg.other_resources]
+    return [make("not-checked", f"{res.permission_count} permission(s) for resource {res.resource} (not Microsoft "
+                 "Graph): not checked", reg.path, line=res.line, manifest=m.path) for res in reg.other_resources]

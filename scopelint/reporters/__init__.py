@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # annotations only: `scan` imports report.scan and must not p
 
 _MODULES = {
     "text": "scopelint.reporters.text",
+    "concise": "scopelint.reporters.concise",
     "json": "scopelint.reporters.json_format",
     "sarif": "scopelint.reporters.sarif",
     "junit": "scopelint.reporters.junit",
@@ -30,7 +31,7 @@ def formats() -> list[str]:
 
 # Formats people read in terminals and CI logs (True: made of GitHub workflow commands). Their renderers get values
 # made safe by scopelint.safetext; the machine formats keep exact values.
-_HUMAN = {"text": False, "markdown": False, "github": True}
+_HUMAN = {"text": False, "concise": False, "markdown": False, "github": True}
 
 
 def reporter(name: str) -> Callable[[RunResult], str]:

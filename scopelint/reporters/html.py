@@ -13,6 +13,7 @@ from html import escape
 from scopelint.findings import Finding
 from scopelint.results import RunResult
 from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review
+from scopelint.stamp import describe
 
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -120,10 +121,10 @@ def _summary(review: Review) -> list[str]:
     out = ['<section id="summary" aria-labelledby="summary-h">', '<h2 id="summary-h">Summary across projects</h2>',
            "<table>",
            "<caption>Apps ranked by the privilege they hold: the registration's permissions, or the required ones "
-           "where no registration was given</caption>",
+           "where no registration was given (held permissions)</caption>",
            "<thead><tr>" + "".join(f'<th scope="col"{c}>{h}</th>' for h, c in (
                ("Rank", ' class="num"'), ("Project", ""), ("App", ""), ("Permissions held", ' class="num"'),
-               ("Need admin consent", ' class="num"'), ("Highest privilege level", ""),
+               ("Held permissions needing admin consent", ' class="num"'), ("Highest privilege level", ""),
                ("Open errors", ' class="num"'), ("Open warnings", ' class="num"'))) + "</tr></thead>",
            "<tbody>"]
     for rank, p in enumerate(review.ranking, 1):
@@ -149,8 +150,10 @@ def _project(p: ProjectReview, i: int) -> list[str]:
                                           else "none given: requirements only") + "</dd>"]
     if p.app:
         out.append(f"<dt>App</dt><dd>{_e(p.app)}</dd>")
-    admin = ", ".join(_e(r.permission.name) for r in p.admin_consent) or "none"
-    out += [f"<dt>Needs admin consent</dt><dd>{admin}</dd>",
+    out.append(f"<dt>Required permissions needing admin consent</dt><dd>{_names(p.admin_consent)}</dd>")
+    if p.registration:
+        out.append(f"<dt>Held permissions needing admin consent</dt><dd>{_names(p.held_admin)}</dd>")
+    out += [
             f"<dt>Open findings</dt><dd>{p.counts['error']} error(s), {p.counts['warning']} warning(s), "
             f"{p.counts['info']} info</dd>", "</dl>"]
     out += _required(p, i)
@@ -161,6 +164,15 @@ def _project(p: ProjectReview, i: int) -> list[str]:
         out += _exceptions(p, i)
     out.append("</section>")
     return out
+
+
+def _typed(r: PermissionRow) -> str:
+    return r.permission.name + (" (application)" if r.permission.type == "application" else "")
+
+
+def _names(rows: tuple[PermissionRow, ...]) -> str:
+    """A count with the names: the same figure the summary table shows."""
+    return f"{len(rows)}: " + ", ".join(_e(_typed(r)) for r in rows) if rows else "0"
 
 
 def _head(*cols: str) -> str:
@@ -268,4 +280,5 @@ def _footer(meta: dict) -> list[str]:
             f"<dt>Knowledge base</dt><dd>version {_e(meta.get('lattice') or 'unknown')}</dd>",
             f"<dt>Permission catalog</dt><dd>retrieved {_e(catalog.get('retrieved') or 'unknown')} from "
             f"<span class=mono>{_e(catalog.get('source') or 'unknown')}</span></dd>",
+            *([f"<dt>Made from</dt><dd>{_e(made)}</dd>"] if (made := describe(meta)) else []),
             "</dl>", "</footer>"]

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from scopelint.findings import SEVERITIES, Finding
 from scopelint.results import RunResult
-from scopelint.review import EvidenceLink, ProjectReview, Review
+from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review
+from scopelint.stamp import describe
 
 if TYPE_CHECKING:
     from scopelint.usage.join import Usage
@@ -23,9 +24,10 @@ _MARK = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info
 
 
 def md(value: object) -> str:
-    """Inline Markdown text that shows exactly `value`: one line, punctuation escaped, HTML as entities."""
+    """Inline Markdown text that shows exactly `value`: one line, punctuation escaped, HTML as entities, and `@`
+    followed by a zero-width space so that `@owner` or `@org/team` never notifies anyone in a comment."""
     text = " ".join(str(value).split())
-    return html.escape(_SPECIAL.sub(r"\\\1", text), quote=False)
+    return html.escape(_SPECIAL.sub(r"\\\1", text), quote=False).replace("@", "@&#8203;")
 
 
 def md_link(url: str | None) -> str:
@@ -109,9 +111,10 @@ def _accepted_row(f: Finding) -> str:
 
 def _footer(meta: dict) -> str:
     catalog = meta.get("catalog") or {}
+    made = describe(meta)
     return (f"<sub>scopelint {md(meta.get('version', ''))} · knowledge base {md(meta.get('lattice') or '?')} · "
             f"permission catalog retrieved {md(catalog.get('retrieved') or '?')} "
-            f"from {md(catalog.get('source') or '?')}</sub>")
+            f"from {md(catalog.get('source') or '?')}" + (f" · {md(made)}" if made else "") + "</sub>")
 
 
 # audit ------------------------------------------------------------------------------------------------------
@@ -119,13 +122,13 @@ def render_review(review: Review) -> str:
     out = ["# Microsoft Graph permission audit", "", _footer(review.meta), "", "## Summary across projects", "",
            "Apps ranked by the privilege they hold (the registration's permissions, or the required ones when "
            "no registration was given).", "",
-           "| rank | project | app | permissions held | need admin consent | highest privilege level | "
-           "errors | warnings |", "|---:|---|---|---:|---:|---|---:|---:|"]
+           "| rank | project | app | permissions held | held permissions needing admin consent | "
+           "highest privilege level | errors | warnings |", "|---:|---|---|---:|---:|---|---:|---:|"]
     for i, p in enumerate(review.ranking, 1):
         top = f"{p.highest_privilege} ({md(', '.join(p.highest))})" if p.highest_privilege is not None else "—"
         out.append(f"| {i} | {md(p.name)} | {md(p.app or '—')} | {p.held_count} | {p.held_admin_consent} | "
                    f"{top} | {p.counts['error']} | {p.counts['warning']} |")
-    out.append("")
+    out += ["", _LEGEND, ""]
     for p in review.projects:
         out += _project(p)
     if review.unreadable:
@@ -133,6 +136,11 @@ def render_review(review: Review) -> str:
         out += [f"- {_where(f)}: {md(f.message)}" for f in review.unreadable]
         out.append("")
     return "\n".join(out) + "\n"
+
+
+_LEGEND = ("Privilege levels are Microsoft Graph's `privilegeLevel` for the permission: 1 lowest … 5 highest "
+           "(n/a where Microsoft gives none). Admin consent: a tenant administrator must grant the permission "
+           "for the organisation before the app can use it.")
 
 
 def _project(p: ProjectReview) -> list[str]:
@@ -152,8 +160,9 @@ def _project(p: ProjectReview) -> list[str]:
     else:
         out.append("None: the declared activities need no Microsoft Graph permission.")
     out.append("")
-    if p.admin_consent:
-        out += ["**Needs admin consent:** " + ", ".join(md(r.permission.name) for r in p.admin_consent), ""]
+    out += [f"**Required permissions needing admin consent:** {_names(p.admin_consent)}", ""]
+    if p.registration:
+        out += [f"**Held permissions needing admin consent:** {_names(p.held_admin)}", ""]
     if p.granted:
         out += ["### What the registration requests", "", "| permission | type | admin consent | privilege | "
                 "standing |", "|---|---|---|---|---|"]
@@ -176,8 +185,16 @@ def _project(p: ProjectReview) -> list[str]:
     return out
 
 
+def _typed(r: PermissionRow) -> str:
+    return r.permission.name + (" (application)" if r.permission.type == "application" else "")
+
+
+def _names(rows: tuple[PermissionRow, ...]) -> str:
+    return f"{len(rows)} ({', '.join(md(_typed(r)) for r in rows)})" if rows else "0"
+
+
 def _chain(link: EvidenceLink) -> str:
-    parts = [f"{md(link.activity)} (line {link.line})"]
+    parts = [f"{md(link.activity)} (manifest line {link.line})"]
     if link.operations:
         parts.append(", ".join(md(op) for op in link.operations))
     if link.found_at:

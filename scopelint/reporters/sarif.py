@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from scopelint import HOMEPAGE
 from scopelint.checks import CHECKS
 from scopelint.findings import Finding
 from scopelint.results import RunResult
@@ -31,6 +32,7 @@ def render(report: RunResult) -> str:
             "name": "scopelint",
             "version": meta.get("version", ""),
             "semanticVersion": meta.get("version", ""),
+            "informationUri": HOMEPAGE,
             "rules": [_rule(c) for c in _RULES],
             "properties": {
                 "catalogSource": catalog.get("source"),
@@ -38,12 +40,22 @@ def render(report: RunResult) -> str:
                 "latticeVersion": meta.get("lattice"),
             },
         }},
-        "invocations": [{"executionSuccessful": not any(f.kind == "invalid-input" for f in report.findings)}],
+        "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
         "results": [_result(f) for f in report.findings],
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _invocation(report: RunResult) -> dict:
+    """Whether every input could be read; with --stamp also when the run ended and the commit it checked."""
+    out: dict = {"executionSuccessful": not any(f.kind == "invalid-input" for f in report.findings)}
+    stamp = report.meta.get("stamp")
+    if stamp:
+        out["endTimeUtc"] = stamp["generated"].replace("+00:00", "Z")
+        out["properties"] = {"commit": stamp["commit"], "uncommittedChanges": stamp["dirty"]}
+    return out
 
 
 def _rule(code) -> dict:
@@ -55,6 +67,7 @@ def _rule(code) -> dict:
         "help": {"text": f"{code.help}\n\nMore: scopelint explain {code.id}",
                  "markdown": f"{code.help}\n\nMore: `scopelint explain {code.id}`"},
         "defaultConfiguration": {"level": _LEVEL[code.severity]},
+        "helpUri": f"{HOMEPAGE}/blob/main/README.md#findings",
         "properties": {"kind": code.kind, "tags": ["security", "microsoft-graph", "permissions"]},
     }
 

@@ -99,8 +99,8 @@ def render_json(result: ScanResult) -> str:
 def render_text(result: ScanResult) -> str:
     lines: list[str] = []
     for p in result.projects:
-        pkg = p.package_version
-        package = f"{p.package().name} {pkg}" if pkg else "no Microsoft 365 package dependency"
+        ref = p.package()
+        package = f"{ref.name} {ref.version}" if ref and ref.version else "no Microsoft 365 package dependency"
         lines.append(f"{p.path}  ({p.name}, {p.kind}, auth: {p.auth}, {package})")
         if p.auth_modes and len(p.auth_modes) > 1:
             lines.append(f"  sign-in modes: {', '.join(p.auth_modes)}")

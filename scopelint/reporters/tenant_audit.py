@@ -45,8 +45,8 @@ def render_text(audits: list[AppAudit]) -> str:
         lines.append("")
     high = sum(1 for a in audits if a.high_privilege)
     stale = sum(1 for a in audits if a.stale)
-    waiting = sum(1 for a in audits if any(not p.consent for p in a.admin_consent))
-    lines.append(f"{len(audits)} app(s): {high} with high-privilege permissions, {waiting} waiting for admin consent, "
+    pending = sum(1 for a in audits if any(not p.consent for p in a.admin_consent))
+    lines.append(f"{len(audits)} app(s): {high} with high-privilege permissions, {pending} waiting for admin consent, "
                  f"{stale} with grants the registration no longer requests")
     return "\n".join(lines) + "\n"
 

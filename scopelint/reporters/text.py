@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
 from scopelint.findings import Finding
 from scopelint.results import RunResult
 
@@ -12,16 +14,13 @@ if TYPE_CHECKING:
     from scopelint.usage.join import Usage
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
-_ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
+_ADD_REGISTRATION = ("  to compare with the app registration: export it next to the manifest (az ad app show --id "
+                     "APP_ID > app.json) and add 'registration: app.json', or pass --registration FILE")
 
 
 def render(report: RunResult) -> str:
     def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-        if not report.color:
-            return text
-        codes = [_ANSI[fg]] if fg else []
-        codes += ["1"] * bold + ["2"] * dim
-        return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
+        return click.style(text, fg=fg, bold=bold or None, dim=dim or None) if report.color else text
 
     lines: list[str] = []
     by_manifest: dict[str, list[Finding]] = {}
@@ -37,6 +36,8 @@ def render(report: RunResult) -> str:
         lines.extend(_finding_lines(by_manifest.get(m.path, []), m.path, style))
         if result.registration and not any(f.suppressed_by is None for f in by_manifest.get(m.path, [])):
             lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered")
+        if result.registration is None and not result.manifest.registration:
+            lines.append(style(_ADD_REGISTRATION, dim=True))
         lines.append("")
     for path, items in sorted(by_manifest.items()):
         if path not in described:

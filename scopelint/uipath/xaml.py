@@ -7,7 +7,7 @@ before any entity can be declared, so nothing is ever expanded or fetched.
 
 import re
 import xml.parsers.expat as expat
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from scopelint.uipath.code import find_calls
 from scopelint.uipath.graphurl import method_of, resolve_url, token_grant
@@ -105,9 +105,8 @@ _CLR_CACHE: dict[str, tuple[str, str] | None] = {}
 
 def _clr(uri: str) -> tuple[str, str] | None:
     """`clr-namespace:NS;assembly=ASM` -> (NS, ASM); anything else None."""
-    hit = _CLR_CACHE.get(uri, False)
-    if hit is not False:
-        return hit
+    if uri in _CLR_CACHE:
+        return _CLR_CACHE[uri]
     result = None
     if uri.startswith("clr-namespace:"):  # parsed as System.Xaml does: `;assembly=` exactly, no blanks
         ns, _, assembly = uri[len("clr-namespace:"):].partition(";assembly=")
@@ -202,7 +201,7 @@ def _truthy(value: str | None) -> bool | None:
 
 
 _KINDS: dict[str, tuple | None] = {}  # element name -> classify(name), for every workflow this process reads
-_MISSING = object()
+_MISSING: tuple = ("not classified yet",)  # a sentinel, compared by identity, typed like the values
 
 
 def _kind(name: str) -> tuple | None:
@@ -260,7 +259,7 @@ class Parser:
         self.p.StartElementHandler = self._start
         self.p.EndElementHandler = self.ends.append
 
-    def _refuse_dtd(self, *_args) -> None:
+    def _refuse_dtd(self, *_args: object) -> NoReturn:
         raise Refused("a DTD (<!DOCTYPE>) or entity declaration: not allowed in XAML, not parsed "
                        "(entities are never expanded or fetched)")
 

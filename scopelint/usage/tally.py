@@ -13,7 +13,7 @@ from scopelint.usage.normalise import BATCH, normalise
 from scopelint.usage.records import Call
 
 MAX_PEOPLE = 10_000  # distinct user ids / IP addresses remembered with --show-users
-_CACHE = 200_000  # raw request URIs remembered with their normal form (ids repeat: polling, paging)
+_CACHE = 4096  # raw request URIs remembered with their normal form (polling repeats them); small: flat memory
 
 
 class Observed(NamedTuple):
