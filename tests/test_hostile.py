@@ -245,7 +245,7 @@ def test_an_error_message_is_one_neutral_line(cli, tmp_path):
     bad.write_text("scopelint: 2\n")
     run = cli("check", bad)
     assert run.code == 2
-    assert all(line.startswith(f"scopelint: error: {tmp_path}/bad\\n::error::x\\x1b[2J.yaml:1: ")
+    assert all(line.startswith(f"scopelint: error: {tmp_path}/bad\\n::error::x\\x1b[2J.yaml:1:")
                for line in run.stderr.splitlines())
     _assert_neutral(run.stderr)
 
