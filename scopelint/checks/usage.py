@@ -11,7 +11,7 @@ from scopelint.usage.join import Context
 def _context(a: Analysis) -> Context:
     assert a.observed is not None
     return Context(a.observed.where, a.manifest.path, frozenset(a.minimal), a.registration, a.needs, a.chosen,
-                   has_manifest=True)
+                   has_manifest=True, auth=a.manifest.auth)
 
 
 def _judge(a: Analysis, kind: str) -> list[Finding]:

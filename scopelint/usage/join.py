@@ -303,23 +303,34 @@ class Joiner:
                      evidence=tuple(f"{p}: {n} call(s)" for p, n in usage.unmatched[:TOP * 2]))]
 
     def never_exercised(self, usage: Usage, ctx: "Context") -> list[Finding]:
-        """Declared needs whose operations and chosen permissions no successful call used."""
+        """Declared needs no successful call exercised: by the Graph calls their rule names (as index entries,
+        `/me` and `/users/{id}` alike), else -- a need without listed calls -- by its chosen permissions."""
         used = [op for op in usage.operations if op.ok]
+        seen = {_as_user(op.key) for op in used}
         out = []
         for i, need in enumerate(ctx.needs):
             alt = ctx.chosen.get(i) or ()
-            keys = {k.lower() for k in need.operations}
-            if any(op.key.lower() in keys for op in used):
-                continue
-            if any(self.lattice.covers(p, a) for op in used for p in alt for a in op.accepted):
+            if need.operations:
+                keys = {_as_user(self._key(ctx.auth, op)) for op in need.operations}
+                if keys & seen:
+                    continue
+            elif any(self.lattice.covers(p, a) for op in used for p in alt for a in op.accepted):
                 continue
             perms = ", ".join(p.name for p in alt) or "its permissions"
             out.append(make("never-exercised",
                             f"{need.label} needs {perms}, but none of the {self._window_text(usage)} used them",
                             ctx.manifest, line=need.line, column=need.column, activity=need.subject,
-                            manifest=ctx.manifest,
+                            manifest=ctx.manifest, evidence=tuple(f"Graph call: {op}" for op in need.operations),
                             suggestion="check whether the activity still runs; remove it when it is dead"))
         return out
+
+    def _key(self, scheme: str, request: str) -> str:
+        """The index entry of a rule's Graph call ('GET /users/{id|name}/...'), or the call as written."""
+        try:
+            found = self.index.match(scheme, request)  # type: ignore[arg-type]
+        except ValueError:
+            found = None
+        return found.key if found is not None else request
 
 
 class Context(NamedTuple):
@@ -333,6 +344,7 @@ class Context(NamedTuple):
     needs: "tuple[Need, ...]" = ()
     chosen: Mapping[int, tuple[Permission, ...] | None] = MappingProxyType({})
     has_manifest: bool = False
+    auth: str = "delegated"
 
 
 class Observed(NamedTuple):
@@ -341,6 +353,14 @@ class Observed(NamedTuple):
     usage: Usage
     joiner: Joiner
     where: str
+
+
+def _as_user(key: str) -> str:
+    """'GET /me/messages' and 'GET /users/{id}/messages' as one key (one API in Microsoft's data)."""
+    method, _, path = key.partition(" ")
+    if path == "/me" or path.startswith("/me/"):
+        path = "/users/{id}" + path[3:]
+    return f"{method} {path.lower()}"
 
 
 def _top(counts: dict[str, int], n: int) -> tuple[tuple[str, int], ...]:
