@@ -15,7 +15,7 @@ import click
 
 from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
-from scopelint.findings import SEVERITIES, exit_code
+from scopelint.findings import SEVERITIES, Finding, exit_code
 from scopelint.reporters import formats as report_formats
 from scopelint.safetext import clean, for_terminal, human, scrub
 
@@ -230,6 +230,15 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
     override, loader = _registration_source(session, registration, live, app_id,
                                             (tenant, token_env, graph_url, timeout))
     observed = _observed(session, logs, None, None, None, None, False) if logs else None
+    if not logs and len(targets) == 1 and targets[0][1] is None and targets[0][0] in ("text", "json"):
+        fail = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
+        pairs = session.each(manifests, override, loader, Path(project) if project else None)
+        meta = session.meta()
+        if stamp:
+            from scopelint.stamp import stamp as made_from
+
+            meta["stamp"] = made_from()
+        return _stream(pairs, targets[0][0], meta, fail, _use_color(color, sys.stdout))
     report = session.check(manifests, override, loader, Path(project) if project else None, observed)
     input_errors = _input_errors(report)
     report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
@@ -239,6 +248,34 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
         report.meta["stamp"] = made_from()
     _emit(report, targets, session, color=color)
     return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
+
+
+def _stream(pairs, fmt: str, meta: dict, fail_level: str, color: bool) -> int:
+    """One text or JSON report on standard output, written while the manifests are checked (flat memory however
+    many there are); unreadable files are reported on stderr as they come. The same output as `_emit`'s."""
+    from scopelint.reporters import json_format, text
+
+    seen: dict[str, Finding] = {}  # one finding per severity (and bad input) is all the exit code needs
+
+    def watched():
+        for result, findings in pairs:
+            for f in findings:
+                if f.kind == "invalid-input":
+                    click.echo(_input_error_line(f), err=True)
+                    seen.setdefault("invalid-input", f)
+                elif f.suppressed_by is None:
+                    seen.setdefault(f.severity, f)
+            yield result, findings
+
+    def write(chunk: str) -> None:
+        click.echo(chunk, nl=False, color=color)
+
+    if fmt == "text":
+        text.stream(watched(), color, write)
+    else:
+        json_format.stream(watched(), meta, write)
+    return exit_code([f for k, f in seen.items() if k != "invalid-input"], fail_level,
+                     input_error="invalid-input" in seen)
 
 
 @main.command()
@@ -346,9 +383,13 @@ def _input_errors(report) -> list:
     """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
     errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in errors:
-        where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
-        _err(f"scopelint: error: {where}: {f.message}")
+        _err(_input_error_line(f))
     return errors
+
+
+def _input_error_line(f) -> str:
+    where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
+    return f"scopelint: error: {where}: {f.message}"
 
 
 def _registration_source(session, registration, live, app_id, live_args):
@@ -781,7 +822,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
               help="Workflows whose elements nest deeper than this are reported, not read.")
 def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> int:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
-    from scopelint.reporters.scan import render_json, render_text
+    from scopelint.reporters.scan import render_text, stream_json
     from scopelint.rules import load_builtin_rules
     from scopelint.uipath import scan as scan_tree
 
@@ -818,7 +859,10 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
                 for note in o.notes:
                     _say(f"          note: {note}")
     else:
-        _show(render_json(result) if fmt == "json" else human(render_text)(result))
+        if fmt == "json":
+            stream_json(result, lambda chunk: click.echo(chunk, nl=False))
+        else:
+            _show(human(render_text)(result))
     if result.nothing_read:
         _err("scopelint: error: nothing could be read")
     return 2 if result.nothing_read or failed else 0

@@ -50,19 +50,37 @@ class Config(NamedTuple):
 DEFAULT = Config()
 
 
-def find_config(start: str | Path) -> Path | None:
-    """The nearest config file in `start` (a folder) or above; the search ends at the repository root."""
+def find_config(start: str | Path, known: dict[Path, Path | None] | None = None) -> Path | None:
+    """The nearest config file in `start` (a folder) or above; the search ends at the repository root. With
+    `known` (folder -> answer), every folder passed on the way up is remembered: manifests in sibling folders
+    walk their common parents once, not once each."""
+    known = {} if known is None else known
     folder = Path(os.path.abspath(start))
+    passed = []
+    found: Path | None = None
     for d in (folder, *folder.parents):
-        for name in CONFIG_NAMES:
-            if (d / name).is_file():
-                return _display(d / name)
-        pyproject = d / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return _display(pyproject)
-        if (d / ".git").exists():
-            return None
-    return None
+        if d in known:
+            found = known[d]
+            break
+        passed.append(d)
+        decided, found = _config_in(d)
+        if decided:
+            break
+    for d in passed:
+        known[d] = found
+    return found
+
+
+def _config_in(d: Path) -> tuple[bool, Path | None]:
+    """(True, file) when folder `d` holds the configuration, (True, None) when it is a repository root without
+    one (the search ends), (False, None) when the search goes on to its parent."""
+    for name in CONFIG_NAMES:
+        if (d / name).is_file():
+            return True, _display(d / name)
+    pyproject = d / "pyproject.toml"
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return True, _display(pyproject)
+    return (d / ".git").exists(), None
 
 
 def load_config(path: str | Path) -> Config:
@@ -127,13 +145,14 @@ class ConfigFinder:
         self._explicit = load_config(explicit) if explicit is not None else None
         self._by_folder: dict[Path, Config] = {}
         self._by_file: dict[str, Config] = {}
+        self._nearest: dict[Path, Path | None] = {}
 
     def for_manifest(self, manifest: str | Path) -> Config:
         if self._explicit is not None:
             return self._explicit
         folder = Path(manifest).parent
         if folder not in self._by_folder:
-            found = find_config(folder)
+            found = find_config(folder, self._nearest)
             if found is None:
                 self._by_folder[folder] = DEFAULT
             else:

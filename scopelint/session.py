@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scopelint import __version__
 from scopelint.catalog import load_catalog
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from scopelint.yamlio import Limits
 
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
+K = TypeVar("K")
+V = TypeVar("V")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 
@@ -154,8 +157,8 @@ class Session:
         if self.catalog.fallback:
             self.announcements.append(self.catalog.fallback)
         self.rules = self._rulebook()
-        self._registrations: dict[tuple[str, Limits], Registration] = {}
-        self._projects: dict[tuple[str, Limits], Project] = {}
+        self._registrations: _Recent[tuple[str, Limits], Registration] = _Recent(256)
+        self._projects: _Recent[tuple[str, Limits], Project] = _Recent(64)
         self.engine = Engine(self.catalog, load_lattice(), self.rules, self.today)
 
     def _rulebook(self) -> RuleBook:
@@ -189,18 +192,29 @@ class Session:
         `observed` (check --logs) joins each manifest with the calls its app made."""
         results: list[Result] = []
         findings: list[Finding] = []
+        for result, found in self.each(manifest_paths, registration_override, registration_loader,
+                                       project_override, observed):
+            if result is not None:
+                results.append(result)
+            findings.extend(found)
+        run = RunResult(results, sorted(findings, key=Finding.sort_key), self.meta())
+        run.usage = [r.analysis.observed.usage for r in results if r.analysis.observed is not None]
+        return run
+
+    def each(self, manifest_paths: Iterable[Path], registration_override: Path | LiveRegistration | None = None,
+             registration_loader=None, project_override: Path | None = None, observed: ObservedUsage | None = None,
+             ) -> Iterator[tuple[Result | None, list[Finding]]]:
+        """Per manifest, in order, its Result (None when it cannot be read) and its findings, sorted. Nothing is
+        kept: a streaming reporter holds one manifest at a time however many the run checks."""
         for path in manifest_paths:
             try:
                 result = self.result_for(path, registration_override, registration_loader, project_override,
                                          observed=observed)
             except InputError as exc:
-                findings.extend(invalid_input(e, str(path)) for e in getattr(exc, "errors", [exc]))
+                yield None, sorted((invalid_input(e, str(path)) for e in getattr(exc, "errors", [exc])),
+                                   key=Finding.sort_key)
                 continue
-            results.append(result)
-            findings.extend(result.findings)
-        run = RunResult(results, sorted(findings, key=Finding.sort_key), self.meta())
-        run.usage = [r.analysis.observed.usage for r in results if r.analysis.observed is not None]
-        return run
+            yield result, sorted(result.findings, key=Finding.sort_key)
 
     def result_for(self, path: Path | str, registration_override: Path | LiveRegistration | None = None,
                    registration_loader=None, project_override: Path | None = None,
@@ -234,9 +248,11 @@ class Session:
 
         line = None if override is not None else manifest.project_line
         key = (os.path.realpath(folder), config.limits)
-        if key not in self._projects:
-            self._projects[key] = load_project(Path(folder), self.rules, manifest.path, line, config.limits)
-        return self._projects[key]
+        project = self._projects.get(key)
+        if project is None:
+            project = self._projects[key] = load_project(Path(folder), self.rules, manifest.path, line,
+                                                         config.limits)
+        return project
 
     def config_for(self, manifest_path: str | Path) -> Config:
         """The configuration that applies to a manifest (defaults when no ConfigFinder was given)."""
@@ -261,14 +277,35 @@ class Session:
             return live_loader(source)
         key = (os.path.realpath(source), config.limits)  # realpath: a symlink loop is the reader's error to report
         try:
-            if key not in self._registrations:  # manifests of one app often share its export: read it once
-                self._registrations[key] = load_registration(source, self.catalog, config.limits)
-            return self._registrations[key]
+            registration = self._registrations.get(key)  # manifests of one app often share its export
+            if registration is None:
+                registration = self._registrations[key] = load_registration(source, self.catalog, config.limits)
+            return registration
         except InputError as exc:
             if exc.message == "no such file" and override is None:
                 raise InputError(f"registration file {source} not found", manifest.path,
                                  manifest.registration_line) from None
             raise
+
+
+class _Recent(OrderedDict[K, V]):
+    """A cache of the `size` entries used last: files many manifests share are read once, while a run over
+    thousands of manifests with a registration each does not keep them all."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key: K, default: Any = None) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.size:
+            self.popitem(last=False)
 
 
 def invalid_input(exc: InputError, fallback: str) -> Finding:

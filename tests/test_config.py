@@ -177,3 +177,21 @@ def test_schema_is_valid_and_matches_the_loader():
     example = {"scopelint": 1, "severity": {"excess": "error", "SL305": "off", "broader": False},
                "fail_level": "warning", "rules": ["packs"], "registration": "app.json", "limits": {"max_bytes": 10}}
     jsonschema.Draft202012Validator(schema).validate(example)
+
+
+def test_sibling_manifests_look_up_their_shared_configuration_once(tmp_path, monkeypatch):
+    from scopelint import config
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "robots" / "a").mkdir(parents=True)
+    (tmp_path / "robots" / "b").mkdir()
+    (tmp_path / "robots" / ".scopelint.yaml").write_text("scopelint: 1\nfail_level: warning\n")
+    probed: list[Path] = []
+    real = config._config_in
+    monkeypatch.setattr(config, "_config_in", lambda d: probed.append(d) or real(d))
+    finder = config.ConfigFinder()
+    first = finder.for_manifest(tmp_path / "robots" / "a" / "scopelint.yaml")
+    second = finder.for_manifest(tmp_path / "robots" / "b" / "scopelint.yaml")
+    assert first is second and first.fail_level == "warning"
+    assert probed == [tmp_path / "robots" / "a", tmp_path / "robots", tmp_path / "robots" / "b"]
+    assert find_config(tmp_path / "robots" / "a") == find_config(tmp_path / "robots" / "b")

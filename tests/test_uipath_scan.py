@@ -418,3 +418,17 @@ rules:
     assert run.code == 0 and [(a["rule"], a["known"]) for a in teams] == [
         ("UiPath.MicrosoftTeams.Activities.SendMessage", True)]
     assert "loaded rule pack" in run.stderr
+
+
+def test_scan_json_is_written_project_by_project_as_the_whole_document(cli, tmp_path):
+    """`scan --format json` streams its document; byte for byte the one json.dumps gives for the whole scan,
+    diagnostics included (a workflow that is not XML)."""
+    from scopelint.reporters.scan import scan_dict
+
+    shutil.copytree(FIX, tmp_path / "tree")
+    (tmp_path / "tree" / "Broken.xaml").write_text("<Activity")
+    run = cli("scan", tmp_path / "tree", "--format", "json")
+    whole = json.dumps(scan_dict(scan(tmp_path / "tree")), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert run.stdout == whole
+    doc = json.loads(run.stdout)
+    assert doc["diagnostics"] and len(doc["projects"]) > 3

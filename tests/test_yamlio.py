@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from scopelint.errors import InputError
@@ -83,3 +85,15 @@ def test_size_limit_and_directories_and_missing_files(tmp_path):
         read_text(tmp_path)
     with pytest.raises(InputError, match="no such file"):
         read_text(tmp_path / "nope.yaml")
+
+
+def test_a_parsed_document_leaves_nothing_behind_in_the_shared_constructor(tmp_path):
+    """PyYAML's constructor remembers every node it built; a long run over many manifests must not keep them."""
+    from scopelint import yamlio
+
+    for text in ("a: 1\nb: [x, 2.5, true]\n", "k: [1, 2"):
+        path = tmp_path / "doc.yaml"
+        path.write_text(text)
+        with contextlib.suppress(InputError):
+            load_yaml(path)
+        assert yamlio._SCALARS.constructed_objects == {} and yamlio._SCALARS.recursive_objects == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 
 from scopelint.uipath import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse, ScopeValue
 
@@ -13,14 +14,18 @@ def scan_dict(result: ScanResult) -> dict:
     return {
         "projects": [project_dict(p) for p in result.projects],
         "diagnostics": [diagnostic_dict(d) for d in result.all_diagnostics],
-        "summary": {
-            "projects": len(result.projects),
-            "workflows": result.files_total,
-            "workflows_read": result.files_read,
-            "workflows_parsed": result.files_parsed,
-            "activities": sum(len(p.activities) for p in result.projects),
-            "operations": sum(len(p.calls) for p in result.projects),
-        },
+        "summary": summary_dict(result),
+    }
+
+
+def summary_dict(result: ScanResult) -> dict:
+    return {
+        "projects": len(result.projects),
+        "workflows": result.files_total,
+        "workflows_read": result.files_read,
+        "workflows_parsed": result.files_parsed,
+        "activities": sum(len(p.activities) for p in result.projects),
+        "operations": sum(len(p.calls) for p in result.projects),
     }
 
 
@@ -92,8 +97,24 @@ def diagnostic_dict(d: Diagnostic) -> dict:
     return {"file": d.file, "line": d.line, "message": d.message}
 
 
-def render_json(result: ScanResult) -> str:
-    return json.dumps(scan_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def stream_json(result: ScanResult, write: Callable[[str], object]) -> None:
+    """`scan_dict` as JSON (indent 2, keys sorted), written one project at a time: only one project's
+    dictionaries and text exist at once, however many workflows the tree holds."""
+    write("{\n")
+    _array("diagnostics", (diagnostic_dict(d) for d in result.all_diagnostics), write)
+    _array("projects", (project_dict(p) for p in result.projects), write)
+    summary = json.dumps(summary_dict(result), indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+    write(f'  "summary": {summary}\n}}\n')
+
+
+def _array(key: str, items: Iterator[dict], write: Callable[[str], object]) -> None:
+    """One array of the top-level object, as json.dumps(indent=2) lays it out, written item by item."""
+    write(f'  "{key}": [')
+    sep = "\n"
+    for item in items:
+        write(sep + "    " + json.dumps(item, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n    "))
+        sep = ",\n"
+    write("],\n" if sep == "\n" else "\n  ],\n")
 
 
 def render_text(result: ScanResult) -> str:

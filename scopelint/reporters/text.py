@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from scopelint.findings import Finding
-from scopelint.results import RunResult
+from scopelint.results import Result, RunResult
 
 if TYPE_CHECKING:
     from scopelint.usage.join import Usage
@@ -19,35 +20,72 @@ _ADD_REGISTRATION = ("  to compare with the app registration: export it next to 
 
 
 def render(report: RunResult) -> str:
-    def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-        return click.style(text, fg=fg, bold=bold or None, dim=dim or None) if report.color else text
-
+    style = _styler(report.color)
     lines: list[str] = []
     by_manifest: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_manifest.setdefault(f.manifest or f.file, []).append(f)
     described = set()
     for result in report.results:
-        m = result.manifest
-        described.add(m.path)
-        reg = result.registration.path if result.registration else "no registration: requirements only"
-        lines.append(style(m.path, bold=True) + f"  ({m.name}, {m.auth}, {reg})")
-        lines.append(f"  needs: {', '.join(p.name for p in result.minimal) or 'none'}")
-        lines.extend(_finding_lines(by_manifest.get(m.path, []), m.path, style))
-        if result.registration and not any(f.suppressed_by is None for f in by_manifest.get(m.path, [])):
-            lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered")
-        if result.registration is None and not result.manifest.registration:
-            lines.append(style(_ADD_REGISTRATION, dim=True))
-        lines.append("")
+        described.add(result.manifest.path)
+        lines.extend(_manifest_lines(result, by_manifest.get(result.manifest.path, []), style))
     for path, items in sorted(by_manifest.items()):
         if path not in described:
-            lines.append(style(path, bold=True))
-            lines.extend(_finding_lines(items, path, style))
-            lines.append("")
+            lines.extend(_unread_lines(path, items, style))
     for usage in report.usage:
         lines.extend(_usage_lines(usage, style))
     lines.append(_summary(report, style))
     return "\n".join(lines) + "\n"
+
+
+def stream(pairs: Iterable[tuple[Result | None, list[Finding]]], color: bool, write: Callable[[str], object]) -> None:
+    """The text of `render`, written manifest by manifest as the run checks them (Session.each), so a run over
+    thousands of manifests holds one at a time. Findings of files that could not be read come last, as there."""
+    style = _styler(color)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    checked = 0
+    rest: dict[str, list[Finding]] = {}
+    for result, findings in pairs:
+        for f in findings:
+            if f.suppressed_by is None:
+                counts[f.severity] += 1
+        own = result.manifest.path if result is not None else None
+        for f in findings:
+            if (f.manifest or f.file) != own:
+                rest.setdefault(f.manifest or f.file, []).append(f)
+        if result is not None:
+            checked += 1
+            write("".join(line + "\n" for line in _manifest_lines(
+                result, [f for f in findings if (f.manifest or f.file) == own], style)))
+    for path, items in sorted(rest.items()):
+        write("".join(line + "\n" for line in _unread_lines(path, sorted(items, key=Finding.sort_key), style)))
+    write(_summary_line(counts, checked, style) + "\n")
+
+
+def _styler(color: bool) -> Callable[..., str]:
+    def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold or None, dim=dim or None) if color else text
+
+    return style
+
+
+def _manifest_lines(result: Result, findings: list[Finding], style) -> list[str]:
+    """One checked manifest: what it is, what it needs, its findings (sorted), a blank line."""
+    m = result.manifest
+    reg = result.registration.path if result.registration else "no registration: requirements only"
+    lines = [style(m.path, bold=True) + f"  ({m.name}, {m.auth}, {reg})",
+             f"  needs: {', '.join(p.name for p in result.minimal) or 'none'}"]
+    lines.extend(_finding_lines(findings, m.path, style))
+    if result.registration and not any(f.suppressed_by is None for f in findings):
+        lines.append("  " + style("ok", fg="green") + f": {len(result.needs)} need(s) covered")
+    if result.registration is None and not result.manifest.registration:
+        lines.append(style(_ADD_REGISTRATION, dim=True))
+    lines.append("")
+    return lines
+
+
+def _unread_lines(path: str, findings: list[Finding], style) -> list[str]:
+    return [style(path, bold=True), *_finding_lines(findings, path, style), ""]
 
 
 def _usage_lines(u: Usage, style) -> list[str]:
@@ -107,7 +145,10 @@ def _summary(report: RunResult, style) -> str:
     for f in report.findings:
         if f.suppressed_by is None:
             counts[f.severity] += 1
-    n = len(report.results)
+    return _summary_line(counts, len(report.results), style)
+
+
+def _summary_line(counts: dict[str, int], n: int, style) -> str:
     text = (f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
             f"in {n} manifest{'s' if n != 1 else ''}")
     return style(text, fg="red" if counts["error"] else ("yellow" if counts["warning"] else "green"), bold=True)
