@@ -261,14 +261,14 @@ def _stream(pairs, fmt: str, meta: dict, fail_level: str, color: bool) -> int:
         for result, findings in pairs:
             for f in findings:
                 if f.kind == "invalid-input":
-                    click.echo(_input_error_line(f), err=True)
+                    _err(_input_error_line(f))
                     seen.setdefault("invalid-input", f)
                 elif f.suppressed_by is None:
                     seen.setdefault(f.severity, f)
-            yield result, findings
+            yield scrub((result, findings)) if fmt == "text" else (result, findings)  # values safe for terminals
 
     def write(chunk: str) -> None:
-        click.echo(chunk, nl=False, color=color)
+        _show(for_terminal(chunk) if fmt == "text" and not color else chunk)
 
     if fmt == "text":
         text.stream(watched(), color, write)
@@ -860,7 +860,7 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
                     _say(f"          note: {note}")
     else:
         if fmt == "json":
-            stream_json(result, lambda chunk: click.echo(chunk, nl=False))
+            stream_json(result, _show)
         else:
             _show(human(render_text)(result))
     if result.nothing_read:
