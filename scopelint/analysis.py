@@ -34,12 +34,16 @@ class Need(NamedTuple):
     source: str | None
     operations: tuple[str, ...] = ()
     rule: Rule | None = None
-    shared: bool = False
+    target: str = "own"
     column: int | None = None
 
     @property
+    def shared(self) -> bool:
+        return self.target == "shared"
+
+    @property
     def label(self) -> str:
-        return self.subject + (" (shared)" if self.shared else "")
+        return self.subject + ("" if self.target == "own" else f" ({self.target})")
 
     @property
     def evidence(self) -> tuple[str, ...]:
@@ -217,10 +221,10 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
         rule = engine.rules.find(uses[0].canonical) if uses[0].rule else None
         if rule is None or rule.kind == "scope":
             continue
-        for shared in sorted({u.shared for u in uses}):
-            req = rule.requirement(manifest.auth, shared)
+        for target in sorted({"shared" if u.shared else "own" for u in uses}):
+            req = rule.requirement(manifest.auth, target)
             if not req.unsupported:
-                project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, shared=shared))
+                project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, target=target))
     calls = undeclared_calls(manifest, project)
     for places in calls:
         call_req = engine.operation_requirement(manifest.auth, places[0].request or "")

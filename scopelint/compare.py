@@ -44,11 +44,11 @@ class Engine:
                 continue
             if rule.kind == "scope":
                 continue
-            req = rule.requirement(ptype, ref.shared)
+            req = rule.requirement(ptype, ref.target)
             if req.unsupported:
                 unsupported.append(Unsupported(ref, rule, req.unsupported))
                 continue
-            needs.append(self.need(rule.display_name, ref.line, req, rule=rule, shared=ref.shared,
+            needs.append(self.need(rule.display_name, ref.line, req, rule=rule, target=ref.target,
                                    column=ref.column))
         for op in manifest.operations:
             op_req = self.operation_requirement(ptype, op.request)
@@ -71,11 +71,11 @@ class Engine:
         alts = tuple((self.catalog.permission(ptype, n) or Permission(ptype, n),) for n in names)  # type: ignore[arg-type]
         return Requirement(any_of=alts, provenance="derived", source=index.source, operations=(match.key,))
 
-    def need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, shared: bool = False,
+    def need(self, subject: str, line: int, req: Requirement, rule: Rule | None = None, target: str = "own",
              column: int | None = None) -> Need:
         """A need with each alternative reduced (members another member covers dropped)."""
         alts = tuple(self._reduce(alt) for alt in req.any_of)
-        return Need(subject, line, alts, req.provenance, req.source, req.operations, rule, shared, column)
+        return Need(subject, line, alts, req.provenance, req.source, req.operations, rule, target, column)
 
     # cover -------------------------------------------------------------------------------------------
     def _reduce(self, perms) -> Alternative:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scopelint.catalog import TYPES, PermissionType, load_catalog
 from scopelint.checks import lookup
 from scopelint.lattice import load_lattice
-from scopelint.rules import Requirement, Rule, load_builtin_rules
+from scopelint.rules import TARGETS, Requirement, Rule, load_builtin_rules
 
 
 def rule_dict(rule: Rule) -> dict:
@@ -40,6 +40,7 @@ def rule_dict(rule: Rule) -> dict:
         "delegated": sets(rule.delegated),
         "application": sets(rule.application),
         "shared": {t: sets(r) for t, r in sorted(rule.shared.items())},
+        "site": {t: sets(r) for t, r in sorted(rule.site.items())},
         "provenance": {"delegated": prov(rule.delegated), "application": prov(rule.application)},
         "sources": list(rule.sources),
         "notes": rule.notes,
@@ -77,11 +78,11 @@ def _explain_rule(rule: Rule, auth: PermissionType | None) -> str:
         lines.append("  Graph calls:")
         lines.extend(f"    {op}" for op in rule.operations)
     for ptype in (auth,) if auth else TYPES:
-        for shared in (False, True):
-            if shared and ptype not in rule.shared:
+        for target in TARGETS:
+            if target != "own" and ptype not in rule.option(target):
                 continue
-            req = rule.requirement(ptype, shared)
-            label = f"{ptype}{' (shared: true)' if shared else ''}"
+            req = rule.requirement(ptype, target)
+            label = f"{ptype}, target {target}"
             alts = " OR ".join("(" + " + ".join(p.name for p in alt) + ")" if alt else "(nothing)"
                                for alt in req.any_of)
             lines.append(f"  {label}: NOT SUPPORTED — {req.unsupported}" if req.unsupported else f"  {label}: {alts}")
@@ -115,7 +116,7 @@ def _explain_permission(name: str, auth: PermissionType | None) -> str:
         if implied:
             lines.append(f"  also grants: {', '.join(implied)}")
         users = sorted({r.short_name for r in rules
-                        if any(p in alt for req in (r.requirement(ptype), *r.shared.values())
+                        if any(p in alt for req in (r.requirement(ptype), *r.shared.values(), *r.site.values())
                                for alt in req.any_of if req is not None)})
         if users:
             lines.append(f"  named by the rules of: {', '.join(users)}")

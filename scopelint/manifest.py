@@ -15,12 +15,13 @@ from scopelint.catalog import PermissionType
 from scopelint.checks import lookup
 from scopelint.errors import InputError, InputErrors
 from scopelint.operations import parse_request
+from scopelint.rules import TARGETS
 from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, load_yaml
 
 FORMAT_VERSION = 1
 AUTH_MODES = ("delegated", "application")
 _TOP_KEYS = {"scopelint", "name", "auth", "activities", "operations", "registration", "accept", "project", "$schema"}
-_ACTIVITY_KEYS = {"activity", "shared", "note"}
+_ACTIVITY_KEYS = {"activity", "target", "shared", "note"}
 _ACCEPT_KEYS = {"permission", "type", "kind", "activity", "reason", "expires", "owner", "ticket"}
 _LIVE_KEYS = {"client_id", "tenant"}
 
@@ -30,8 +31,12 @@ class ActivityRef(NamedTuple):
 
     ref: str
     line: int
-    shared: bool = False
+    target: str = "own"
     column: int | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.target == "shared"
 
 
 class OperationRef(NamedTuple):
@@ -208,13 +213,24 @@ def _activities(v: _Checker, doc: LDict) -> list[ActivityRef]:
                 v.keys(item, _ACTIVITY_KEYS, "activity entry")
                 if "activity" not in item:
                     v.fail("activity entry needs an 'activity' key", item)
-                shared = item.get("shared", False)
-                if not isinstance(shared, bool):
-                    v.fail("'shared' must be true or false", item, "shared")
-                out.append(ActivityRef(v.string(item, "activity"), line, shared, column))
+                out.append(ActivityRef(v.string(item, "activity"), line, _target(v, item), column))
             else:
                 v.fail("each activity is a name or a mapping with 'activity'", items, i)
     return out
+
+
+def _target(v: _Checker, item: LDict) -> str:
+    """Whose data the activity works on: `target: own|shared|site`; `shared: true` is the older spelling of
+    `target: shared`."""
+    shared = item.get("shared", False)
+    if not isinstance(shared, bool):
+        v.fail("'shared' must be true or false", item, "shared")
+    target = item.get("target", "shared" if shared else "own")
+    if target not in TARGETS:
+        v.fail(f"'target' must be one of {', '.join(TARGETS)}", item, "target")
+    if shared and target != "shared":
+        v.fail(f"'shared: true' says target shared, but 'target' says {target}", item, "target")
+    return str(target)
 
 
 def _operations(v: _Checker, doc: LDict) -> list[OperationRef]:

@@ -23,19 +23,19 @@ KINDS = ("same-resource", "cross-resource")
 
 
 class Case(NamedTuple):
-    """One requirement of one rule: its auth type and whether it is the `shared` option's."""
+    """One requirement of one rule: its auth type and its target (`own`, or the `shared` / `site` option's)."""
 
     rule: Rule
     ptype: PermissionType
-    shared: bool
+    target: str = "own"
 
     @property
     def requirement(self) -> Requirement:
-        return self.rule.requirement(self.ptype, self.shared)
+        return self.rule.requirement(self.ptype, self.target)
 
     @property
     def label(self) -> str:
-        return f"{self.rule.cls} {self.ptype}{' (shared)' if self.shared else ''}"
+        return f"{self.rule.cls} {self.ptype}{'' if self.target == 'own' else f' ({self.target})'}"
 
 
 class Call(NamedTuple):
@@ -55,13 +55,12 @@ class Skip(NamedTuple):
 
 
 def cases(rules: Iterable[Rule]) -> list[Case]:
-    """Every requirement of every rule: each auth type, plus the `shared` option where a rule has one."""
+    """Every requirement of every rule: each auth type, plus the `shared` and `site` options where a rule has them."""
     out = []
     for rule in rules:
         for ptype in TYPES:
-            out.append(Case(rule, ptype, False))
-            if ptype in rule.shared:
-                out.append(Case(rule, ptype, True))
+            out.append(Case(rule, ptype))
+            out.extend(Case(rule, ptype, target) for target in ("shared", "site") if ptype in rule.option(target))
     return out
 
 
@@ -69,8 +68,9 @@ def calls(case: Case, catalog: Catalog, index: OperationIndex, widen: bool = Tru
     """The requirement's operations as index entries, and the ones the index does not know.
 
     App-only calls have no signed-in user, so `/me/...` is read as `/users/{id}/...`. The `shared` option reaches
-    another user's mailbox or files, which the index does not tell apart: there the `.Shared` (else `.All`)
-    variant of each accepted permission is accepted too.
+    another user's mailbox or files and the `site` option a SharePoint library, which the index does not tell apart
+    (it lists Files.Read even for /sites/{id}/drive/...): there the `.Shared` (else `.All`) variant of each
+    accepted permission is accepted too.
     """
     found, unknown = [], []
     for request in case.requirement.operations:
@@ -82,7 +82,7 @@ def calls(case: Case, catalog: Catalog, index: OperationIndex, widen: bool = Tru
             continue
         least = _perms(catalog, case.ptype, match.least)
         accepted = _perms(catalog, case.ptype, (*match.least, *match.accepted))
-        if case.shared and widen:
+        if case.target != "own" and widen:
             least = frozenset(wider(catalog, p) for p in least)
             accepted = accepted | {wider(catalog, p) for p in accepted}
         found.append(Call(request, match.key, least, accepted))
@@ -304,9 +304,9 @@ def check_one_answer(rules: Iterable[Rule], lattice: Lattice, index: OperationIn
     for case in cases(rules):
         found, unknown = calls(case, catalog, index)
         if found and not unknown and not case.requirement.unsupported:
-            groups.setdefault((case.ptype, case.shared, frozenset(c.key for c in found)), []).append(case)
+            groups.setdefault((case.ptype, case.target, frozenset(c.key for c in found)), []).append(case)
     problems = []
-    for (ptype, shared, keys), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], sorted(kv[0][2]))):
+    for (ptype, target, keys), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], sorted(kv[0][2]))):
         answers: dict[frozenset[frozenset[str]], list[Case]] = {}
         for case in members:
             if sourced_override(case.requirement):
@@ -315,7 +315,7 @@ def check_one_answer(rules: Iterable[Rule], lattice: Lattice, index: OperationIn
         if len(answers) > 1:
             detail = "; ".join(f"{', '.join(sorted(c.rule.short_name for c in cs))}: "
                                f"{sorted(sorted(a) for a in ans)}" for ans, cs in sorted(answers.items(), key=str))
-            problems.append(f"same call, different answers ({ptype}{', shared' if shared else ''}, "
+            problems.append(f"same call, different answers ({ptype}{'' if target == 'own' else ', ' + target}, "
                             f"{', '.join(sorted(keys))}): {detail}")
     return problems
 

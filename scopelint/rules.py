@@ -19,6 +19,7 @@ from scopelint.paths import DATA, SCHEMAS
 from scopelint.yamlio import LDict, LList, load_yaml
 
 AnyOf = tuple[tuple[Permission, ...], ...]
+TARGETS = ("own", "shared", "site")  # whose data an activity works on: the user's, shared with the user, a site's
 
 
 class Requirement(NamedTuple):
@@ -51,6 +52,7 @@ class Rule(NamedTuple):
     delegated: Requirement | None = None
     application: Requirement | None = None
     shared: Mapping[str, Requirement] = MappingProxyType({})  # read-only: the default is shared
+    site: Mapping[str, Requirement] = MappingProxyType({})
     sources: tuple[str, ...] = ()
     notes: str = ""
     class_confirmed: bool = True
@@ -59,10 +61,17 @@ class Rule(NamedTuple):
     def short_name(self) -> str:
         return self.cls.rsplit(".", 1)[-1]
 
-    def requirement(self, ptype: PermissionType, shared: bool = False) -> Requirement:
-        """What the activity needs under that auth mode; the `shared` option replaces it where the rule says so."""
-        if shared and ptype in self.shared:
-            return self.shared[ptype]
+    def option(self, target: str | bool) -> Mapping[str, Requirement]:
+        """The requirements the rule states for a target other than the user's own data (empty for `own`)."""
+        target = "shared" if target is True else target or "own"
+        return self.shared if target == "shared" else self.site if target == "site" else MappingProxyType({})
+
+    def requirement(self, ptype: PermissionType, target: str | bool = "own") -> Requirement:
+        """What the activity needs under that auth mode for that target (own, shared, site); the target's option
+        replaces the base requirement where the rule has one (`True` is the `shared: true` alias)."""
+        option = self.option(target)
+        if ptype in option:
+            return option[ptype]
         req = self.delegated if ptype == "delegated" else self.application
         return req or Requirement(any_of=((),), provenance="derived")
 
@@ -218,12 +227,7 @@ def parse_pack(doc: Any, origin: str, catalog: Catalog) -> list[tuple[Rule, bool
 def build_rule(raw: Any, pack: str, origin: str, catalog: Catalog) -> Rule:
     """One schema-valid rule entry as a Rule; permission names take catalog casing."""
     options = raw.get("options") or {}
-    shared_raw = options.get("shared") or {}
-    shared = {
-        ptype: _requirement(shared_raw[ptype], shared_raw.get("operations") or (), ptype, catalog)
-        for ptype in ("delegated", "application")
-        if ptype in shared_raw
-    }
+    shared, site = (_option(options.get(name) or {}, catalog) for name in ("shared", "site"))
     ops = tuple(raw.get("operations") or ())
     return Rule(
         cls=raw["class"],
@@ -238,10 +242,17 @@ def build_rule(raw: Any, pack: str, origin: str, catalog: Catalog) -> Rule:
         delegated=_requirement(raw["delegated"], ops, "delegated", catalog),
         application=_requirement(raw["application"], ops, "application", catalog),
         shared=shared,
+        site=site,
         sources=tuple(raw.get("sources") or ()),
         notes=str(raw.get("notes") or "").strip(),
         class_confirmed=bool(raw.get("class_confirmed", True)),
     )
+
+
+def _option(raw: dict, catalog: Catalog) -> dict[str, Requirement]:
+    """One `options:` entry (a target's requirement per auth type, with its own operations)."""
+    return {ptype: _requirement(raw[ptype], raw.get("operations") or (), ptype, catalog)
+            for ptype in ("delegated", "application") if ptype in raw}
 
 
 def _requirement(raw: dict, ops: Iterable[str], ptype: PermissionType, catalog: Catalog) -> Requirement:

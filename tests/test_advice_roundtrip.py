@@ -130,7 +130,7 @@ def test_rules_verify_is_clean_on_the_bundled_data(cli_proc, tmp_path):
     assert run.code == 0, run.stdout
     assert run.stdout.rstrip().endswith("verified: no disagreement")
     assert "catalog: bundled" in run.stdout
-    assert "least privilege not decidable for 57: not in Microsoft's path data" in run.stdout
+    assert "least privilege not decidable for 108: not in Microsoft's path data" in run.stdout
 
 
 def test_rules_verify_prints_every_disagreement_against_a_refreshed_catalog(cli_proc, tmp_path):
