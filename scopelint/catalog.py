@@ -13,6 +13,7 @@ PermissionType = Literal["delegated", "application"]
 TYPES: tuple[PermissionType, ...] = ("delegated", "application")
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
+ASCII_BLANKS = " \t\r\n\f\v"
 REGISTRATION_TYPE = {"delegated": "Scope", "application": "Role"}
 
 
@@ -50,6 +51,7 @@ class Catalog:
         self.retrieved: str | None = doc.get("retrieved")
         self.source_note: str | None = doc.get("source_note")
         self.privilege_source: str | None = doc.get("privilege_source")
+        self.fallback: str | None = None  # why a refreshed catalog was not used, to announce
         self._rows: dict[tuple[PermissionType, str], dict] = {}
         self._ids: dict[tuple[PermissionType, str], tuple[PermissionType, str]] = {}
         self._infos: dict[tuple[PermissionType, str], PermissionInfo] = {}
@@ -76,11 +78,15 @@ class Catalog:
         return info
 
     def get(self, ptype: PermissionType, name: str) -> PermissionInfo | None:
-        """The permission of that type and name (any case, surrounding blanks ignored)."""
-        return self._info((ptype, name.strip().lower()))
+        """The permission of that type and name (any case, surrounding ASCII blanks ignored). Names are ASCII: a
+        look-alike (Kelvin sign for K, no-break or ideographic space, a line separator) finds nothing, where
+        Unicode case folding and stripping would quietly turn it into a real name."""
+        key = name.strip(ASCII_BLANKS)
+        return self._info((ptype, key.lower())) if key.isascii() else None
 
     def by_id(self, ptype: PermissionType, guid: str) -> PermissionInfo | None:
-        key = self._ids.get((ptype, guid.strip().lower()))
+        guid = guid.strip(ASCII_BLANKS)
+        key = self._ids.get((ptype, guid.lower())) if guid.isascii() else None
         return self._info(key) if key else None
 
     def permission(self, ptype: PermissionType, name: str) -> Permission | None:
@@ -106,11 +112,23 @@ def user_cache_dir() -> Path:
 def load_catalog() -> Catalog:
     """The refreshed catalog from the user's cache if there is one, else the bundled one."""
     cached = user_cache_dir() / "catalog.json"
+    fallback = None
     if cached.is_file():
+        from scopelint.catalog_check import check_catalog
+        from scopelint.errors import InputError
+
         try:
-            return Catalog(json.loads(cached.read_text(encoding="utf-8")), origin=str(cached))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+            doc = json.loads(cached.read_text(encoding="utf-8"))
+            check_catalog(doc, str(cached))
+            return Catalog(doc, origin=str(cached))
+        except InputError as exc:
+            why = exc.message
+        except (OSError, ValueError) as exc:
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+        fallback = (f"warning: the refreshed permission catalog {cached} does not load ({why}); using the bundled "
+                    "one (run 'scopelint catalog refresh' again)")
     from scopelint.paths import DATA
 
-    return Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")
+    catalog = Catalog(json.loads((DATA / "catalog.json").read_text(encoding="utf-8")), origin="bundled")
+    catalog.fallback = fallback
+    return catalog

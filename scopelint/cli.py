@@ -3,6 +3,7 @@ code (decided by findings.exit_code for findings); `_Group.main` is the only pla
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ from scopelint import __version__
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES, Finding, exit_code
 from scopelint.reporters import formats as report_formats
+from scopelint.safetext import clean, for_terminal, human, scrub
 
 if TYPE_CHECKING:
     from scopelint.manifest import Manifest
@@ -37,32 +39,55 @@ class _Group(click.Group):
              standalone_mode: bool = True, **extra: Any) -> NoReturn:
         """Always exits with the documented code, whatever `standalone_mode` asks: click's own exits bypass it."""
         try:
-            code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
-                                **extra)
+            try:
+                code = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                    **extra)
+            except SystemExit as exc:
+                code = exc.code
+            sys.stdout.flush()  # here, not at interpreter exit: a full disk or device must be one line, exit 3
         except click.Abort:
-            click.echo("scopelint: aborted", err=True)
+            _err("scopelint: aborted")
             code = 130
         except click.ClickException as exc:
             exc.show()
             code = 2
         except InputError as exc:
-            click.echo(f"scopelint: error: {exc}", err=True)
+            _err(f"scopelint: error: {exc}")
             code = 2
         except ExternalError as exc:
-            click.echo(f"scopelint: external failure: {exc}", err=True)
+            _err(f"scopelint: external failure: {exc}")
             code = 3
         except KeyboardInterrupt:
-            click.echo("scopelint: interrupted", err=True)
+            _err("scopelint: interrupted")
             code = 130
         except BrokenPipeError:
             code = 0
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
+                _drop_stdout()
+                _err(f"scopelint: external failure: cannot write the output: {exc.strerror or exc}")
+                sys.exit(3)
             if os.environ.get("SCOPELINT_DEBUG"):
                 raise
-            click.echo(f"scopelint: internal error (a bug, please report it): {type(exc).__name__}: {exc}",
-                       err=True)
+            _err(f"scopelint: internal error (a bug, please report it): {type(exc).__name__}: {exc}")
             code = 4
         sys.exit(code if isinstance(code, int) else 0)
+
+
+# Standard output could not take the report: disk full, file-size limit, quota, device error.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's final flush of what could not be written
+    fails no second time (Python's documented recipe for unwritable output)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # in-process runs (tests) have no descriptor
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 def _use_color(choice: str, stream) -> bool:
@@ -83,7 +108,24 @@ def _announce(lines: list[str]) -> None:
     if ctx is not None and ctx.meta.get("scopelint.quiet"):
         return
     for line in lines:
-        click.echo(f"scopelint: {line}", err=True)
+        _err(f"scopelint: {line}")
+
+
+def _err(line: str) -> None:
+    """One line on standard error, its input values made safe for terminals and CI logs (safetext)."""
+    click.echo(clean(line), err=True)
+
+
+def _say(line: str) -> None:
+    """One human-readable line on standard output, made safe like `_err`."""
+    click.echo(clean(line))
+
+
+def _show(text: str) -> None:
+    """A whole rendered output on standard output, written whole or failing loudly (fileio.write_stream)."""
+    from scopelint.fileio import write_stream
+
+    write_stream(sys.stdout, text)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -219,14 +261,14 @@ def _stream(pairs, fmt: str, meta: dict, fail_level: str, color: bool) -> int:
         for result, findings in pairs:
             for f in findings:
                 if f.kind == "invalid-input":
-                    click.echo(_input_error_line(f), err=True)
+                    _err(_input_error_line(f))
                     seen.setdefault("invalid-input", f)
                 elif f.suppressed_by is None:
                     seen.setdefault(f.severity, f)
-            yield result, findings
+            yield scrub((result, findings)) if fmt == "text" else (result, findings)  # values safe for terminals
 
     def write(chunk: str) -> None:
-        click.echo(chunk, nl=False, color=color)
+        _show(for_terminal(chunk) if fmt == "text" and not color else chunk)
 
     if fmt == "text":
         text.stream(watched(), color, write)
@@ -341,7 +383,7 @@ def _input_errors(report) -> list:
     """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
     errors = [f for f in report.findings if f.kind == "invalid-input"]
     for f in errors:
-        click.echo(_input_error_line(f), err=True)
+        _err(_input_error_line(f))
     return errors
 
 
@@ -414,7 +456,7 @@ def _emit(report, targets, session, review_all: bool = False, color: str = "auto
         shown.color = out is None and fmt in ("text", "concise") and _use_color(color, sys.stdout)
         text = reporter(fmt)(shown)
         if out is None:
-            click.echo(text, nl=False, color=shown.color)
+            _show(text)
         else:
             write_atomic(out, text)
 
@@ -456,11 +498,11 @@ def _scopes(session, path: Path, fmt: str, registration: Path | None, project: P
     result = session.evaluate(m, reg, session.project_for(m, project, config), config)
     about_needs = [f for f in result.active if BY_KIND[f.kind].requires is None]
     for f in about_needs:
-        click.echo(f"scopelint: {f.severity}: {f.file}:{f.line}: {f.message}", err=True)
+        _err(f"scopelint: {f.severity}: {f.file}:{f.line}: {f.message}")
     if result.analysis.drifted:
         for uses in result.analysis.undeclared:
-            click.echo(f"scopelint: error: {uses[0].file}:{uses[0].line}: {uses[0].canonical} is used by the project "
-                       "but not declared in the manifest", err=True)
+            _err(f"scopelint: error: {uses[0].file}:{uses[0].line}: {uses[0].canonical} is used by the project "
+                 "but not declared in the manifest")
         click.echo("scopelint: error: no permission set printed: the manifest does not declare every activity its "
                    "project uses, so following it could remove what a workflow needs; run 'scopelint scan --write', "
                    "review the manifest, and run scopes again", err=True)
@@ -490,7 +532,7 @@ def _print_minimal(session, result, fmt: str) -> None:
         return
     for row in rows:
         admin = "  (admin consent)" if row["admin_consent"] else ""
-        click.echo(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
+        _say(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
 
 
 def _print_remedy(plan, fmt: str) -> None:
@@ -499,7 +541,8 @@ def _print_remedy(plan, fmt: str) -> None:
     if fmt == "manifest":
         _announce([f"note: {n}" for n in layouts.notes(plan)])
     render = {"manifest": layouts.render_manifest, "az": layouts.render_az, "terraform": layouts.render_terraform}[fmt]
-    click.echo(render(plan), nl=False)
+    text = render(plan)
+    _show(text if fmt == "manifest" else for_terminal(text))
 
 
 @main.command("report")
@@ -574,17 +617,18 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> int:
         config = session.config_for(path)
         diffs.append(diff_results(session.evaluate(base, config=config) if base else None,
                                   session.evaluate(head, config=config), session.catalog))
-    render = {"text": diff_formats.render_text, "json": diff_formats.render_json,
+    layout = {"text": diff_formats.render_text, "json": diff_formats.render_json,
               "markdown": diff_formats.render_markdown}[fmt]
+    render = layout if fmt == "json" else human(layout)
     if output:
         write_atomic(output, render(diffs))
     else:
-        click.echo(render(diffs), nl=False)
+        _show(render(diffs))
     errors = [f for d in diffs for f in d.findings if f.severity == "error"]
     if output or fmt != "text":  # the text report shows them already
         for f in errors:
-            click.echo(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
-                       else f"scopelint: error: {f.file}: {f.message}", err=True)
+            _err(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
+                 else f"scopelint: error: {f.file}: {f.message}")
     return exit_code(errors, "error")  # an unknown activity leaves the impact incomplete: not a pass
 
 
@@ -596,7 +640,7 @@ def explain(thing, auth) -> None:
     """Explain an activity, a permission, a finding code, or a Graph call ('GET /me/messages')."""
     from scopelint.explain import explain_text
 
-    click.echo(explain_text(" ".join(thing), auth), nl=False)
+    _show(for_terminal(explain_text(" ".join(thing), auth)))
 
 
 @main.group()
@@ -620,7 +664,7 @@ def rules_list(fmt, rule_paths) -> None:
         return
     for r in rows:
         delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
-        click.echo(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
+        _say(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
 
 
 @rules.command("verify")
@@ -644,11 +688,15 @@ def catalog_info() -> None:
     from scopelint.catalog import load_catalog
 
     cat = load_catalog()
-    click.echo(f"origin:    {cat.origin}\nsource:    {cat.source}\nretrieved: {cat.retrieved}")
+    if cat.fallback:
+        _announce([cat.fallback])
+    _say(f"origin:    {cat.origin}")
+    _say(f"source:    {cat.source}")
+    _say(f"retrieved: {cat.retrieved}")
     if cat.source_note:
-        click.echo(f"note:      {cat.source_note}")
+        _say(f"note:      {cat.source_note}")
     if cat.privilege_source:
-        click.echo(f"privilege levels: {cat.privilege_source}")
+        _say(f"privilege levels: {cat.privilege_source}")
     click.echo(f"delegated: {len(cat.names('delegated'))}\napplication: {len(cat.names('application'))}")
 
 
@@ -662,6 +710,7 @@ def catalog_info() -> None:
 def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, timeout) -> None:
     """Refresh the permission catalog (and, with --paths, the operation index) from Microsoft's data."""
     from scopelint.catalog import user_cache_dir
+    from scopelint.catalog_check import check_catalog
     from scopelint.databuild import catalog_from_export, operations_from_paths
     from scopelint.fileio import write_atomic
     from scopelint.yamlio import Limits, load_json
@@ -679,6 +728,7 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
         doc = catalog_from_tenant(opts, paths_doc, paths)
     else:
         doc = catalog_from_export(load_json(source, big), paths_doc, source)
+    check_catalog(doc, str(source) if source else opts.base_url)
     folder = Path(output) if output else user_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")
@@ -687,7 +737,7 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
         ops = operations_from_paths(paths_doc, paths, doc)
         write_atomic(folder / "operations.json", json.dumps(ops, separators=(",", ":"), sort_keys=True) + "\n")
         written.append(str(folder / "operations.json"))
-    click.echo(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
+    _say(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
                f"{len(doc['application'])} application permissions")
 
 
@@ -708,10 +758,10 @@ def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> 
     _announce([f"reading app registration {app_id} live from {opts.base_url}"])
     snap = fetch_snapshot(app_id, opts, load_catalog())
     if output is None:
-        click.echo(dumps(snap), nl=False)
+        _show(dumps(snap))
         return
     write_atomic(output, dumps(snap))
-    click.echo(f"wrote {output}: {summary(snap)}")
+    _say(f"wrote {output}: {summary(snap)}")
 
 
 @main.command()
@@ -747,17 +797,17 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
     _announce([f"auditing {what} live from {opts.base_url}"])
 
     def progress(done: int, total: int, label: str) -> None:
-        click.echo(f"scopelint: [{done}/{total}] {label}", err=True)
+        _err(f"scopelint: [{done}/{total}] {label}")
 
     snaps = fetch_snapshots(None if all_apps else list(app_ids), opts, session.catalog, progress)
     audits, notes = audit_apps(snaps, manifests, session)
     _announce(notes)
-    text = render(audits, fmt)
+    text = render(audits, fmt) if fmt == "json" else for_terminal(render(scrub(audits), fmt))
     if output:
         write_atomic(output, text)
-        click.echo(f"wrote {output}: {len(audits)} app(s)")
+        _say(f"wrote {output}: {len(audits)} app(s)")
     else:
-        click.echo(text, nl=False)
+        _show(text)
 
 
 @main.command()
@@ -786,8 +836,8 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
         book = load_builtin_rules()
     result = scan_tree(path, book, jobs, max_file_size * 1024 * 1024, max_xml_depth)
     for d in result.all_diagnostics:
-        click.echo(f"scopelint: warning: {d.file}:{d.line}: {d.message}" if d.line
-                   else f"scopelint: warning: {d.file}: {d.message}", err=True)
+        _err(f"scopelint: warning: {d.file}:{d.line}: {d.message}" if d.line
+             else f"scopelint: warning: {d.file}: {d.message}")
     failed = False
     if write:
         from scopelint.manifest_write import write_manifests
@@ -801,18 +851,18 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
         else:
             for o in outcomes:
                 changes = ", ".join([f"+{len(o.added)}"] * bool(o.added) + [f"-{len(o.removed)}"] * bool(o.removed))
-                click.echo(f"{o.action:<9} {o.path}" + (f" ({changes})" if changes else ""))
+                _say(f"{o.action:<9} {o.path}" + (f" ({changes})" if changes else ""))
                 for name in o.added:
-                    click.echo(f"          + {name}")
+                    _say(f"          + {name}")
                 for name in o.removed:
-                    click.echo(f"          - {name} (no workflow uses it)")
+                    _say(f"          - {name} (no workflow uses it)")
                 for note in o.notes:
-                    click.echo(f"          note: {note}")
+                    _say(f"          note: {note}")
     else:
         if fmt == "json":
-            stream_json(result, lambda chunk: click.echo(chunk, nl=False))
+            stream_json(result, _show)
         else:
-            click.echo(render_text(result), nl=False)
+            _show(human(render_text)(result))
     if result.nothing_read:
-        click.echo("scopelint: error: nothing could be read", err=True)
+        _err("scopelint: error: nothing could be read")
     return 2 if result.nothing_read or failed else 0

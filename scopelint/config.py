@@ -19,6 +19,9 @@ from scopelint.yamlio import DEFAULT_LIMITS, LDict, Limits, LList, check_depth, 
 
 CONFIG_NAMES = (".scopelint.yaml", ".scopelint.yml")
 _TOP_KEYS = {"$schema", "scopelint", "severity", "fail_level", "rules", "registration", "exclude", "limits"}
+# limits.max_depth can be raised this far: YAML and JSON readers and validators recurse once or twice per level, and
+# Python stops at 1,000 frames.
+MAX_DEPTH_CEILING = 200
 _LIMIT_KEYS = {"max_bytes", "max_nodes", "max_depth", "max_xml_depth"}
 
 
@@ -231,6 +234,9 @@ def _validate(doc: LDict, name: str) -> None:
     for key, value in limits.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             fail(f"limits/{key}", limits, key, f"must be a whole number of at least 1, got {value!r}")
+        if key == "max_depth" and value > MAX_DEPTH_CEILING:
+            fail(f"limits/{key}", limits, key, f"must be at most {MAX_DEPTH_CEILING} (deeper documents would "
+                                               f"exhaust Python's recursion limit), got {value!r}")
 
 
 def _severities(node: LDict, name: str) -> dict[str, str]:

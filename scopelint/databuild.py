@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scopelint.catalog_check import check_export_entry
 from scopelint.errors import InputError
 from scopelint.operations import normalize_path
 
@@ -60,9 +61,10 @@ def catalog_from_export(export: Any, paths_doc: Any | None, name: str) -> dict[s
     }
     for ptype, entries in (("delegated", delegated), ("application", application)):
         rows = []
-        for e in entries:
-            if not isinstance(e, dict) or not e.get("id") or not e.get("value"):
-                continue
+        if not isinstance(entries, list):
+            raise InputError(f"'{ptype}' must be a list of permissions", name)
+        for i, e in enumerate(entries):
+            check_export_entry(e, ptype, i, name)
             rows.append(
                 {
                     "id": str(e["id"]).lower(),

@@ -75,6 +75,7 @@ class LiveOptions:
     max_retries: int = 4
     retry_budget: float = 60.0
     max_pages: int = 500
+    max_response_bytes: int = 64 * 1024 * 1024
     concurrency: int = 4
     show_users: bool = False
 
@@ -110,8 +111,14 @@ def live_options(graph_url: str | None = None, tenant: str | None = None, token_
 
 def graph_root(url: str, origin: str) -> str:
     """The endpoint root: https (http only on loopback, for tests), no credentials, query or /v1.0 suffix."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 -- raises ValueError for a port that is no number in 0-65535
+    except ValueError:
+        raise InputError(f"{origin} is not a valid URL (host or port), got {url!r}") from None
+    if any(not ch.isprintable() or ch.isspace() for ch in url.strip()):
+        raise InputError(f"{origin} must not hold spaces or control characters, got {url!r}")
     if parts.scheme not in ("https", "http") or not host:
         raise InputError(f"{origin} must be a URL such as https://graph.microsoft.com, got {url!r}")
     if parts.scheme == "http" and host not in _LOOPBACK:
@@ -319,6 +326,63 @@ def _retry_middleware(opts: LiveOptions) -> Any:
     return RetryBounded()
 
 
+class _BadResponse(Exception):
+    """A response the transport refused: what Graph sent, said as a clause ("sent a redirect ...")."""
+
+
+def _limits_middleware(opts: LiveOptions) -> Any:
+    """The innermost kiota middleware: every attempt is read whole within `opts.timeout` seconds (a server trickling
+    a byte at a time cannot hold a run, where httpx's timeout applies to each read) and within
+    `opts.max_response_bytes` (decoded, so a compressed bomb is cut too); redirects, empty and non-JSON 2xx
+    answers are refused with what they were. The response handed on holds the whole body."""
+    import httpx
+    from kiota_http.middleware import BaseMiddleware
+
+    class ResponseLimits(BaseMiddleware):
+        async def send(self, request: Any, transport: Any) -> Any:
+            try:
+                async with asyncio.timeout(opts.timeout):
+                    response = await super().send(request, transport)
+                    try:
+                        body = await _read_limited(response, opts.max_response_bytes)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                raise httpx.ReadTimeout("whole-response deadline", request=request) from None
+            _refuse_odd(response.status_code, response.headers, body)
+            headers = [(k, v) for k, v in response.headers.multi_items()
+                       if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
+            return httpx.Response(response.status_code, headers=headers, content=body, request=request,
+                                  extensions=response.extensions)
+
+    return ResponseLimits()
+
+
+async def _read_limited(response: Any, limit: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise _BadResponse(f"sent a response larger than the {limit:,}-byte limit (Content-Length {int(declared):,})")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise _BadResponse(f"sent a response larger than the {limit:,}-byte limit")
+    return bytes(body)
+
+
+def _refuse_odd(status: int, headers: Any, body: bytes) -> None:
+    """Redirects (never followed: the token would go along), empty and non-JSON successes."""
+    if 300 <= status < 400:
+        where = headers.get("location") or "nowhere"
+        raise _BadResponse(f"sent a redirect ({status}) to {where[:200]}, not followed")
+    if 200 <= status < 300 and status != 204:
+        if not body.strip():
+            raise _BadResponse(f"sent an empty response ({status})")
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind and "json" not in kind:
+            raise _BadResponse(f"sent a response that is not JSON ({kind[:80]})")
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta seconds or an HTTP date); None when absent or unreadable."""
     if not value:
@@ -381,7 +445,7 @@ class _Graph:
         )
         timeout = httpx.Timeout(self.opts.timeout, connect=min(10.0, self.opts.timeout))
         middleware = [_retry_middleware(self.opts), ParametersNameDecodingHandler(), UserAgentHandler(),
-                      GraphTelemetryHandler()]
+                      GraphTelemetryHandler(), _limits_middleware(self.opts)]
         self.http = GraphClientFactory.create_with_custom_middleware(
             middleware, client=httpx.AsyncClient(timeout=timeout, follow_redirects=False))
         adapter = GraphRequestAdapter(auth, client=self.http)
@@ -402,6 +466,8 @@ class _Graph:
 
         try:
             return await request
+        except _BadResponse as exc:
+            raise ExternalError(f"Microsoft Graph at {self.opts.graph_url} {self._clean(exc)} while {what}") from None
         except APIError as exc:
             if exc.response_status_code == 404 and missing_ok:
                 return None
@@ -455,7 +521,10 @@ class _Graph:
             body = await adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
             if body is None:
                 return None
-            doc = json.loads(body)
+            try:
+                doc = json.loads(body)
+            except ValueError:  # JSONDecodeError, UnicodeDecodeError
+                raise _BadResponse("sent a response that is not JSON") from None
             if not isinstance(doc, dict):
                 raise ValueError("not a JSON object")
             return doc

@@ -5,6 +5,7 @@ and start-up does not pay for jsonschema; a test keeps the two in agreement.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -277,6 +278,10 @@ def _accept(v: _Checker, items: LList, i: int, item: Any) -> Accept:
         v.fail(f"'kind' must be a finding kind or code (e.g. excess, SL102), got {optional['kind']!r}",
                item, "kind")
     ticket = item.get("ticket")
+    if ticket is not None and not isinstance(ticket, str):  # as written: YAML reads `ticket: 012` as 10
+        ticket = item.text_of("ticket")
+        if ticket is None:
+            v.fail("'ticket' must be text (a ticket id such as SEC-142)", item, "ticket")
     return Accept(
         permission=v.string(item, "permission"),
         reason=v.string(item, "reason"),
@@ -284,7 +289,7 @@ def _accept(v: _Checker, items: LList, i: int, item: Any) -> Accept:
         column=items.item_columns[i],
         type=ptype,
         expires=expires,
-        ticket=None if ticket is None else str(ticket),
+        ticket=ticket,
         **optional,
     )
 
@@ -294,7 +299,7 @@ def _date(v: _Checker, node: LDict, key: str) -> dt.date | None:
     value = node.get(key)
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

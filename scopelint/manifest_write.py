@@ -9,7 +9,6 @@ The result must load as a manifest before it replaces the file, atomically.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,10 @@ from scopelint.yamlio import LDict, LList, parse_yaml, read_text
 MANIFEST_NAMES = ("scopelint.yaml", "scopelint.yml")
 _MARK = "# scan:"
 _REGISTRATION_COMMENT = "# The app registration export next to project.json (the only one there)."
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.`/ -]*$")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.`/ -]*\Z")
+# Line and paragraph separators, bidi controls, the BOM, surrogates and the non-characters YAML refuses (C0, DEL and
+# C1, which includes NEL U+0085, are below 0xA0 and escaped anyway).
+_ESCAPED = re.compile("[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
 
 
@@ -155,14 +157,14 @@ def new_text(project: Project, entries: list[_Entry], disabled_only: list[str],
              registration: str | None = None) -> str:
     auth, why = auth_for(project)
     lines = [
-        f"# scopelint manifest for the UiPath project {_scalar(project.name)}, written by `scopelint scan --write`.",
+        f"# scopelint manifest for the UiPath project {_scalar(_name(project))}, written by `scopelint scan --write`.",
         "# Running it again updates `activities:` and keeps hand-written keys (registration, accept, operations)",
         "# and comments.",
         "scopelint: 1",
-        f"name: {_scalar(project.name)}",
+        f"name: {_scalar(_name(project))}",
     ]
     if why:
-        lines.append(f"# auth: {why}")
+        lines.append(f"# auth: {_comment(why)}")
     lines += [f"auth: {auth}", "project: ."]
     if registration:
         lines += [_REGISTRATION_COMMENT, f"registration: {_scalar(registration)}"]
@@ -171,6 +173,11 @@ def new_text(project: Project, entries: list[_Entry], disabled_only: list[str],
         lines += ["# Graph calls made outside the activity packages (HTTP Request, code), found by scan:",
                   "operations:", *(f"  - {_scalar(op)}" for op in project.operations)]
     return "\n".join(lines) + "\n"
+
+
+def _name(project: Project) -> str:
+    """The project's name for the manifest; a blank one (a manifest needs a name) gives way to the folder's."""
+    return project.name if project.name.strip() else (Path(project.path).name or "project")
 
 
 def _activities_block(entries: list[_Entry], disabled_only: list[str], indent: str) -> list[str]:
@@ -190,13 +197,33 @@ def _entry_lines(entries: list[_Entry], indent: str) -> list[str]:
 
 
 def _marks(disabled_only: list[str], indent: str) -> list[str]:
-    return [f"{indent}{_MARK} used only in disabled code (CommentOut), not declared: {n}" for n in disabled_only]
+    return [f"{indent}{_MARK} used only in disabled code (CommentOut), not declared: {_comment(n)}"
+            for n in disabled_only]
 
 
 def _scalar(text: str) -> str:
-    """A YAML scalar for a name: plain when it cannot be read as anything but that string, else quoted."""
+    """A YAML scalar for a name: plain when it cannot be read as anything but that string, else double-quoted with
+    every character escaped that YAML would read as a line break or refuse, and every control and bidi character,
+    so the scalar stays on its line (also inside a comment) and loads back as exactly `text`."""
     plain = _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in _YAML_WORDS
-    return text if plain else json.dumps(text, ensure_ascii=False)
+    if plain:
+        return text
+    return '"' + "".join("\\" + ch if ch in ('"', "\\") else _one_line(ch) for ch in text) + '"'
+
+
+def _comment(text: str) -> str:
+    """Free text for a `#` comment, kept on its line whatever it holds (the escapes of `_scalar`)."""
+    return "".join(_one_line(ch) for ch in text)
+
+
+def _one_line(ch: str) -> str:
+    """A character as it may stand in the manifest: itself when printable and no line break, else a YAML escape."""
+    code = ord(ch)
+    if 0x20 <= code < 0x7F or (code >= 0xA0 and not _ESCAPED.match(ch)):
+        return ch
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # ---------------------------------------------------------------------------------------------- textual update
@@ -341,10 +368,10 @@ def _add_missing_keys(lines: list[str], starts: dict[str, int], doc: LDict, proj
     auth, why = auth_for(project)
     extra: list[str] = []
     if "name" not in doc:
-        extra.append(f"name: {_scalar(project.name)}")
+        extra.append(f"name: {_scalar(_name(project))}")
     if "auth" not in doc:
         if why:
-            extra.append(f"# auth: {why}")
+            extra.append(f"# auth: {_comment(why)}")
         extra.append(f"auth: {auth}")
     elif doc["auth"] != auth and project.auth in ("delegated", "application"):
         notes.append(f"auth: {doc['auth']} left as written, but the workflows sign in as {project.auth}")

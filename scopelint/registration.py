@@ -5,11 +5,12 @@ of `az ad app show` and of `az ad app permission list` (a bare requiredResourceA
 (names instead of GUIDs, "Microsoft Graph" as resource) and scopelint snapshots.
 """
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission, PermissionType
+from scopelint.catalog import ASCII_BLANKS, GRAPH_APP_ID, REGISTRATION_TYPE, Catalog, Permission, PermissionType
 from scopelint.errors import InputError
 from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
@@ -198,12 +199,21 @@ def _resolve(entry: Any, catalog: Catalog, locator: "_Locator") -> tuple[Grant |
         return None, Unresolved(raw, None, line, "entry has no 'id'")
     if ptype is None:
         return None, Unresolved(raw, None, line, f"type {raw_type!r} is neither 'Scope' nor 'Role'")
-    value = raw_id.strip()
+    value = raw_id.strip(ASCII_BLANKS)
     if "${{" in value or "{{" in value:
         return None, Unresolved(raw, ptype, line, "unresolved placeholder")
     info = catalog.by_id(ptype, value) if _GUID.match(value) else catalog.get(ptype, value)
     if info is None:
-        if _GUID.match(value):
+        other = "application" if ptype == "delegated" else "delegated"
+        wrong = catalog.by_id(other, value) if _GUID.match(value) else catalog.get(other, value)
+        odd = next((ch for ch in value if not ch.isascii() or not ch.isprintable()), None)
+        if wrong is not None:
+            why = (f"wrong type: this is the {other} permission {wrong.permission.name}, listed with type "
+                   f"{str(raw_type).strip()!r} (use {REGISTRATION_TYPE[other]!r})")
+        elif odd is not None:
+            why = (f"holds the character U+{ord(odd):04X}: permission names and GUIDs are ASCII (a look-alike of a "
+                   "real name is not that name)")
+        elif _GUID.match(value):
             why = "GUID not in the Graph permission catalog"
         elif re.match(_GUIDISH, value):
             why = "not a valid GUID (8-4-4-4-12 hexadecimal digits) and not a permission name"
@@ -214,19 +224,41 @@ def _resolve(entry: Any, catalog: Catalog, locator: "_Locator") -> tuple[Grant |
 
 
 class _Locator:
-    """Finds the line of a string in the raw JSON text, moving forward so repeats map to successive lines."""
+    """Finds the line of a string in the raw JSON text, moving forward so repeats map to successive lines.
+
+    Linear in the file, however many entries ask: the string literals are indexed in one pass on first use and
+    lines come from a table of line starts (a 40,000-entry registration used to rescan the text per entry)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._cursor: dict[str, int] = {}
+        self._literals: dict[str, list[int]] | None = None
+        self._line_starts: list[int] | None = None
 
     def line_of(self, needle: str) -> int | None:
         quoted = needle if needle.startswith(('"', "{")) else f'"{needle}"'
         start = self._cursor.get(quoted, 0)
-        pos = self.text.find(quoted, start)
-        if pos < 0:
-            pos = self.text.find(quoted)
+        if quoted.startswith('"') and quoted.endswith('"') and len(quoted) > 1:
+            pos = self._next_literal(quoted, start)
+        else:
+            pos = self.text.find(quoted, start)
             if pos < 0:
-                return None
+                pos = self.text.find(quoted)
+        if pos < 0:
+            return None
         self._cursor[quoted] = pos + len(quoted)
-        return self.text.count("\n", 0, pos) + 1
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_right(self._line_starts, pos)
+
+    def _next_literal(self, quoted: str, start: int) -> int:
+        """Where the string literal `quoted` stands next at or after `start` (else its first place, else -1)."""
+        if self._literals is None:
+            self._literals = {}
+            for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', self.text):
+                self._literals.setdefault(m.group(), []).append(m.start())
+        places = self._literals.get(quoted)
+        if not places:
+            return -1
+        i = bisect.bisect_left(places, start)
+        return places[i] if i < len(places) else places[0]

@@ -103,6 +103,7 @@ class RuleBook:
         self._catalog = catalog
         self.packs: list[tuple[str, str, int]] = []
         self._index: dict[str, str] = {}
+        self._overriding: set[str] = set()  # classes of user rules that took names over (`overrides: true`)
         for rule in rules:
             self._rules[rule.cls.lower()] = rule
         self._reindex()
@@ -125,18 +126,38 @@ class RuleBook:
         book._rules = dict(self._rules)
         book.packs = list(self.packs)
         book._index = dict(self._index)
+        book._overriding = set(self._overriding)
         return book
 
-    def add(self, rules: list[tuple[Rule, bool]], origin: str) -> None:
-        """Add a user pack; a class that exists already needs `overrides: true` on the new rule."""
+    def add(self, rules: list[tuple[Rule, bool]], origin: str) -> list[str]:
+        """Add a user pack. A rule whose class, short name, display name or alias is already a loaded rule's name
+        needs `overrides: true` (else it could take a built-in activity over unseen); returns one announcement per
+        override, naming what it takes over."""
+        notes: list[str] = []
         for rule, overrides in rules:
-            if rule.cls.lower() in self._rules and not overrides:
-                raise InputError(
-                    f"rule for {rule.cls} would replace a loaded rule; add 'overrides: true' to do so", origin
-                )
+            taken = self._collisions(rule)
+            if taken and not overrides:
+                name, other = taken[0]
+                raise InputError(f"rule for {rule.cls} uses the name '{name}' of the loaded rule {other}; add "
+                                 "'overrides: true' to that rule to take it over", origin)
+            for name, other in taken:
+                notes.append(f"rule pack {origin}: {rule.cls} overrides {other} (name '{name}')")
+            if overrides:
+                self._overriding.add(rule.cls.lower())
             self._rules[rule.cls.lower()] = rule
         self.packs.append((rules[0][0].pack if rules else "", origin, len(rules)))
         self._reindex()
+        return notes
+
+    def _collisions(self, rule: Rule) -> list[tuple[str, str]]:
+        """(name, class) of each loaded rule that one of `rule`'s names already finds."""
+        out: dict[str, str] = {}
+        for name in _names(rule):
+            key = self._index.get(_key(name))
+            if key is not None:
+                other = self._rules[key]
+                out.setdefault(other.cls, name)
+        return sorted((name, cls) for cls, name in out.items())
 
     def _reindex(self) -> None:
         index: dict[str, str] = {}
@@ -149,8 +170,10 @@ class RuleBook:
             tiers[1].append((rule.short_name + "`1", rule))
             tiers[2].extend((alias, rule) for alias in rule.aliases)
             tiers[2].append((rule.display_name, rule))
+        overriding = self._overriding
         for tier in tiers:
-            for key, rule in sorted(tier, key=lambda kr: (kr[1].generation != "classic", kr[1].cls)):
+            for key, rule in sorted(tier, key=lambda kr: (kr[1].cls.lower() not in overriding,
+                                                          kr[1].generation != "classic", kr[1].cls)):
                 index.setdefault(_key(key), rule.cls.lower())
         self._index = index
 
@@ -184,6 +207,11 @@ class RuleBook:
 
     def __len__(self) -> int:
         return len(self._rules)
+
+
+def _names(rule: Rule | _Unbuilt) -> list[str]:
+    """Every name a rule is found by: full class, short name (and its `1 form), display name, aliases."""
+    return [rule.cls, rule.short_name, rule.short_name + "`1", rule.display_name, *rule.aliases]
 
 
 def _key(name: str) -> str:

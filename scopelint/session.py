@@ -154,6 +154,8 @@ class Session:
         self.catalog = load_catalog()
         if self.catalog.origin != "bundled":
             self.announcements.append(f"using the refreshed permission catalog {self.catalog.origin}")
+        if self.catalog.fallback:
+            self.announcements.append(self.catalog.fallback)
         self.rules = self._rulebook()
         self._registrations: _Recent[tuple[str, Limits], Registration] = _Recent(256)
         self._projects: _Recent[tuple[str, Limits], Project] = _Recent(64)
@@ -170,8 +172,9 @@ class Session:
                 raise InputError("no rule pack files (*.yaml) in this folder", str(folder))
             for path in files:
                 rules = load_user_pack(path, self.catalog)
-                book.add(rules, str(path))
+                overrides = book.add(rules, str(path))
                 self.announcements.append(f"loaded rule pack {path} ({len(rules)} rule(s))")
+                self.announcements.extend(overrides)
         return book
 
     def meta(self) -> dict:

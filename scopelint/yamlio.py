@@ -7,6 +7,7 @@ and every failure is an InputError naming the file and line.
 import json
 import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -45,12 +46,17 @@ class LDict(dict):
     column: int | None = None
     key_lines: dict[str, int]
     key_columns: Mapping[str, int] = MappingProxyType({})  # YAML fills it; TOML tables have none
+    scalar_texts: Mapping[str, str] = MappingProxyType({})  # YAML fills it: non-string scalars as written
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
     def column_of(self, key: str) -> int | None:
         return self.key_columns.get(key, self.column if key not in self.key_lines else None)
+
+    def text_of(self, key: str) -> str | None:
+        """A value as written when YAML typed it as other than a string (`012` read as 10, `yes` as True)."""
+        return self.scalar_texts.get(key)
 
 
 class LList(list):
@@ -68,7 +74,11 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
     try:
         if p.is_dir():
             raise InputError("is a directory, expected a file", name)
-        with p.open("rb") as fh:
+        with open(p, "rb", opener=_open_nonblocking) as fh:
+            if stat.S_ISFIFO(os.fstat(fh.fileno()).st_mode):
+                if _named_pipe(p):
+                    raise InputError("is a named pipe (FIFO), not a file; not read (it could wait forever)", name)
+                os.set_blocking(fh.fileno(), True)  # /dev/stdin, <(command): a pipe whose writer is running
             data = _read_capped(fh, limits.max_bytes)
     except InputError:
         raise
@@ -81,6 +91,21 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
     if len(data) > limits.max_bytes:
         raise InputError(f"file is larger than the {limits.max_bytes:,}-byte limit", name)
     return decode(data, name)
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Opening a FIFO for reading waits for a writer; without blocking it returns at once, so fstat can decide."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
+def _named_pipe(path: Path) -> bool:
+    """A FIFO that lives in the file system (mkfifo), reached directly or through symlinks; not an anonymous pipe
+    such as /dev/stdin or a shell's <(command), which resolve to no file-system node."""
+    real = os.path.realpath(path)
+    try:
+        return stat.S_ISFIFO(os.lstat(real).st_mode)
+    except OSError:
+        return False
 
 
 def _read_capped(fh, limit: int) -> bytes:
@@ -156,6 +181,8 @@ def parse_yaml(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         return None
     try:
         return _Builder(name, limits).build(node, 0)
+    except RecursionError:
+        raise InputError("YAML nesting is too deep", name) from None
     finally:
         # SafeConstructor memoises every node it has built: cleared, or each scalar node of every document read in
         # the run (and the value built from it) stays alive -- 7.5 KB per manifest in a 10,000-manifest check.
@@ -279,6 +306,7 @@ class _Builder:
         out.column = node.start_mark.column + 1
         out.key_lines = {}
         out.key_columns = {}
+        out.scalar_texts = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -292,5 +320,7 @@ class _Builder:
                 )
             out.key_lines[key] = key_line
             out.key_columns[key] = key_node.start_mark.column + 1
-            out[key] = self.build(value_node, depth + 1)
+            value = out[key] = self.build(value_node, depth + 1)
+            if isinstance(value_node, yaml.ScalarNode) and value is not None and not isinstance(value, str):
+                out.scalar_texts[key] = value_node.value
         return out

@@ -382,7 +382,8 @@ def test_guids_in_any_case_resolve_and_guids_that_are_not_guids_are_unknown_perm
     assert code == 0  # unknown-permission is a warning: reported, not a failure and not bad input
     assert [kind for kind, _ in findings] == ["unknown-permission"] * len(bad)
     assert sum("not a valid GUID" in message for _, message in findings) == 4
-    assert sum("name not in the Graph permission catalog" in message for _, message in findings) == 4
+    assert sum("name not in the Graph permission catalog" in message for _, message in findings) == 2
+    assert sum("permission names and GUIDs are ASCII" in message for _, message in findings) == 2
 
 
 def test_snapshot_names_in_odd_case_resolve_and_bad_guids_are_unknown(cli, tmp_path):

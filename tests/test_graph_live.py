@@ -438,7 +438,7 @@ def test_a_server_error_is_an_external_failure_without_retry(live, graph):
 def test_malformed_json_is_an_external_failure(live, graph):
     graph.script["/v1.0/applications("] = [{"status": 200, "body": b'{"id": "x", "requiredResourceAccess": [{'}]
     run = live("fetch", APP_ID)
-    assert run.code == 3 and "cannot read" in run.stderr
+    assert run.code == 3 and "sent a response that is not JSON" in run.stderr
 
 
 def test_a_slow_answer_times_out(live, graph):

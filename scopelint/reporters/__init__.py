@@ -29,6 +29,16 @@ def formats() -> list[str]:
     return sorted(_MODULES)
 
 
+# Formats people read in terminals and CI logs (True: made of GitHub workflow commands). Their renderers get values
+# made safe by scopelint.safetext; the machine formats keep exact values.
+_HUMAN = {"text": False, "concise": False, "markdown": False, "github": True}
+
+
 def reporter(name: str) -> Callable[[RunResult], str]:
     """The render function of a format; modules load only when used."""
-    return import_module(_MODULES[name]).render
+    render = import_module(_MODULES[name]).render
+    if name not in _HUMAN:
+        return render
+    from scopelint.safetext import human
+
+    return human(render, commands=_HUMAN[name], colored=lambda report: report.color)

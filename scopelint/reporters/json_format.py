@@ -102,7 +102,7 @@ def stream(pairs: Iterable[tuple[Result | None, list[Finding]]], meta: dict, wri
     counts = {"error": 0, "warning": 0, "info": 0}
     groups: list[tuple[tuple, int, int]] = []  # (sort key of the group's first finding, offset, length)
     entries: list[tuple[int, int]] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape") as spool:
         for result, findings in pairs:
             for f in findings:
                 if f.suppressed_by is None:

@@ -18,6 +18,11 @@ def _flat(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _hcl(text: str) -> str:
+    """A Terraform string literal: JSON escapes, and `${` / `%{` doubled so nothing is interpolated."""
+    return json.dumps(text).replace("${", "$${").replace("%{", "%%{")
+
+
 def _about(e: RemedyEntry) -> str:
     label = f"{e.permission.name} ({e.permission.type}{', admin consent' if e.admin_consent else ''})"
     reason = f"needed by {', '.join(e.needed_by)}" if e.needed_by else e.why
@@ -49,16 +54,16 @@ def render_az(plan: Remedy) -> str:
            f"# today's state: {_flat(plan.registration)}" if plan.registration
            else "# today's state is unknown (no registration file): these commands only add",
            *(f"# note: {n}" for n in notes(plan)),
-           f"APP_ID={app}", f"GRAPH={GRAPH_APP_ID}", ""]
+           f"APP_ID={app}", f"GRAPH={shlex.quote(GRAPH_APP_ID)}", ""]
     for e in plan.add:
         if e.id is None:
             continue
         out += [f"# add {_about(e)}",
                 f'az ad app permission add --id "$APP_ID" --api "$GRAPH" '
-                f"--api-permissions {e.id}={REGISTRATION_TYPE[e.permission.type]}"]
+                f"--api-permissions {shlex.quote(f'{e.id}={REGISTRATION_TYPE[e.permission.type]}')}"]
     for e in plan.remove:
         out += [f"# remove {_about(e)}",
-                f'az ad app permission delete --id "$APP_ID" --api "$GRAPH" --api-permissions {e.id}']
+                f'az ad app permission delete --id "$APP_ID" --api "$GRAPH" --api-permissions {shlex.quote(e.id)}']
     out += [f"# keep {_about(e)}" for e in plan.keep]
     if not plan.add and not plan.remove:
         out.append("# nothing to change: the registration already requests the minimal set")
@@ -79,7 +84,7 @@ def render_terraform(plan: Remedy) -> str:
     for e in plan.target:
         if e.id is None:
             continue
-        out += ["", f"  # {_about(e)}", "  resource_access {", f'    id   = "{e.id}"',
-                f'    type = "{REGISTRATION_TYPE[e.permission.type]}"', "  }"]
+        out += ["", f"  # {_about(e)}", "  resource_access {", f"    id   = {_hcl(e.id)}",
+                f"    type = {_hcl(REGISTRATION_TYPE[e.permission.type])}", "  }"]
     out.append("}")
     return "\n".join(out) + "\n"

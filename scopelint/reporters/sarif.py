@@ -131,4 +131,4 @@ def fingerprint(f: Finding) -> str:
     parts = [manifest, f.kind, f.activity or "", f"{f.permission_type or ''}:{f.permission or ''}"]
     if f.activity is None and f.permission is None:
         parts += [Path(f.file).as_posix(), f.message]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]  # non-UTF-8 paths

@@ -97,6 +97,9 @@ COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE = 1, 2, 3, 4, 
 # roles of an ACTIVITY: the Office 365 scope, a card (activities inside sign in as it does), the "Use Outlook 365"
 # card, a Mail package activity that is Graph only inside that card
 SCOPE, CARD, OUTLOOK365, MAIL = "scope", "card", "outlook365", "mail"
+# Uses listed per workflow before repeats are dropped: a 5 MB file of bare activity tags holds ~300,000, which cost
+# ~800 MB and a 120 MB JSON report when each was listed.
+MAX_USES_PER_FILE = 10_000
 _CLR_CACHE: dict[str, tuple[str, str] | None] = {}
 
 
@@ -491,6 +494,25 @@ class Parser:
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
         acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
+        if len(acts) > MAX_USES_PER_FILE:
+            acts, dropped = cap_uses(acts)
+            if dropped:
+                diagnostics += (Diagnostic(path, f"{len(acts) + dropped:,} activity uses, more than "
+                                                 f"{MAX_USES_PER_FILE:,} in one workflow: {dropped:,} that repeat an "
+                                                 "activity, state and scope already listed are not listed"),)
         return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics, calls,
                         tuple(self.tokens))
+
+
+def cap_uses(acts: tuple[RawActivity, ...]) -> tuple[tuple[RawActivity, ...], int]:
+    """The first MAX_USES_PER_FILE uses, then only those that differ from every use kept in anything but the line
+    (a new activity, state or scope; scopes are all kept): what a check needs, bounded for a flood of repeats."""
+    kept = list(acts[:MAX_USES_PER_FILE])
+    seen = {a._replace(line=0) for a in kept}
+    for a in acts[MAX_USES_PER_FILE:]:
+        key = a._replace(line=0)
+        if a.own_scope >= 0 or key not in seen:
+            seen.add(key)
+            kept.append(a)
+    return tuple(kept), len(acts) - len(kept)
 

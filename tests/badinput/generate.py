@@ -140,6 +140,16 @@ def manifests() -> dict[str, tuple[bytes | str, str]]:
         cases[f"accept-{key}-wrong-type-{len(cases)}.yaml"] = (
             GOOD_MANIFEST + f"accept:\n  - permission: A\n    reason: r\n    {key}: {value}\n",
             f"'{key}'" if key != "permission" else "permission")
+    # Dates that are no YYYY-MM-DD (Python's fromisoformat would read them) and tickets that are no text.
+    for case, value in (("compact", "'20270630'"), ("week", "'2027-W26-3'"), ("datetime", "2027-06-30T10:00:00"),
+                        ("ordinal", "'2027-181'"), ("slashes", "2027/06/30"), ("spaces", "'2027 06 30'")):
+        cases[f"accept-expires-{case}.yaml"] = (
+            GOOD_MANIFEST + f"accept:\n  - permission: A\n    reason: r\n    expires: {value}\n",
+            "'expires' must be a date YYYY-MM-DD")
+    for case, value in (("list", "[SEC-1]"), ("map", "{id: 12}")):
+        cases[f"accept-ticket-{case}.yaml"] = (
+            GOOD_MANIFEST + f"accept:\n  - permission: A\n    reason: r\n    ticket: {value}\n",
+            "'ticket' must be text")
     return cases
 
 
@@ -219,6 +229,16 @@ def rulepacks() -> dict[str, tuple[bytes | str, str]]:
         "dup-key.yaml": (base + "    kind: trigger\n", "duplicate key 'kind'"),
         "syntax.yaml": (base + "    notes: [unclosed\n", "YAML syntax error"),
         "binary.yaml": (b"\x00\x01", "binary content"),
+        # a name of a built-in activity taken without `overrides: true` (its findings would silently change)
+        "shadow-short-name.yaml": (base.replace("class: A.B", "class: Contoso.SendMail"), "uses the name"),
+        "shadow-display-name.yaml": (base.replace("display_name: B", "display_name: Send Mail"), "uses the name"),
+        "shadow-display-name-case.yaml": (base.replace("display_name: B", "display_name: '  send   MAIL '"),
+                                          "uses the name"),
+        "shadow-alias.yaml": (base + "    aliases: [Office 365 Scope]\n", "uses the name"),
+        "shadow-class.yaml": (base.replace("class: A.B", "class: UiPath.MicrosoftOffice365.Activities.Mail.SendMail"),
+                              "uses the name"),
+        "shadow-generic-form.yaml": (base.replace("class: A.B", "class: Contoso.GetFileFolderMetadataConnections"),
+                                     "uses the name"),
     }
 
 
@@ -274,6 +294,7 @@ def configs() -> dict[str, tuple[bytes | str, str]]:
         "limits-unknown-key.yaml": ("limits:\n  max_files: 3\n", "unknown key 'max_files' in limits"),
         "limits-typo-key.yaml": ("limits:\n  max_byte: 5\n", "did you mean 'max_bytes'"),
         "limits-zero.yaml": ("limits:\n  max_bytes: 0\n", "'limits/max_bytes' must be a whole number"),
+        "limits-depth-beyond-recursion.yaml": ("limits:\n  max_depth: 100000\n", "must be at most 200"),
         "limits-negative.yaml": ("limits:\n  max_nodes: -5\n", "'limits/max_nodes' must be a whole number"),
         "limits-float.yaml": ("limits:\n  max_depth: 1.5\n", "'limits/max_depth' must be a whole number"),
         "limits-with-unit.yaml": ("limits:\n  max_bytes: 10MB\n",
