@@ -204,7 +204,7 @@ def _resolve(entry: Any, catalog: Catalog, locator: "_Locator") -> tuple[Grant |
         return None, Unresolved(raw, ptype, line, "unresolved placeholder")
     info = catalog.by_id(ptype, value) if _GUID.match(value) else catalog.get(ptype, value)
     if info is None:
-        other = "application" if ptype == "delegated" else "delegated"
+        other: PermissionType = "application" if ptype == "delegated" else "delegated"
         wrong = catalog.by_id(other, value) if _GUID.match(value) else catalog.get(other, value)
         odd = next((ch for ch in value if not ch.isascii() or not ch.isprintable()), None)
         if wrong is not None:

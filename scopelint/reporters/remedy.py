@@ -62,6 +62,9 @@ def render_az(plan: Remedy) -> str:
                 f'az ad app permission add --id "$APP_ID" --api "$GRAPH" '
                 f"--api-permissions {shlex.quote(f'{e.id}={REGISTRATION_TYPE[e.permission.type]}')}"]
     for e in plan.remove:
+        if e.id is None:
+            out.append(f"# remove {_about(e)}: no GUID known for it, remove it in the portal")
+            continue
         out += [f"# remove {_about(e)}",
                 f'az ad app permission delete --id "$APP_ID" --api "$GRAPH" --api-permissions {shlex.quote(e.id)}']
     out += [f"# keep {_about(e)}" for e in plan.keep]
