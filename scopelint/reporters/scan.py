@@ -128,7 +128,8 @@ def render_text(result: ScanResult) -> str:
         lines.extend(f"  {line}" for line in _scope_lines(p))
         for a in p.activities:
             notes = [n for n, on in (("disabled", a.disabled), ("recovered from a broken file", a.recovered),
-                                     ("shared mailbox", a.shared), (f"SharePoint site: {a.target_evidence}", a.target == "site"),
+                                     ("shared mailbox", a.shared),
+                                     (f"SharePoint site: {a.target_evidence}", a.target == "site"),
                                      ("not in the rule book", a.rule is None)) if on]
             where = f"{_rel(a.file, p.path)}:{a.line}"
             lines.append(f"  {where:<40} {a.name}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
