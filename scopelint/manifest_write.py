@@ -41,10 +41,13 @@ class WriteOutcome:
     notes: tuple[str, ...] = ()
 
 
+_WIDTH = ("own", "shared", "site")  # a project using an activity on several targets declares the widest
+
+
 @dataclass(frozen=True)
 class _Entry:
     name: str
-    shared: bool = False
+    target: str = "own"
 
 
 def write_manifests(result: ScanResult, rules: RuleBook) -> list[WriteOutcome]:
@@ -125,7 +128,7 @@ def _no_registration_note(exports: list[str]) -> str:
 
 def planned_activities(project: Project, rules: RuleBook) -> tuple[list[_Entry], list[str]]:
     """Activities to declare (active, not scopes) and those used only in disabled code (named in a comment)."""
-    active: dict[str, bool] = {}
+    active: dict[str, str] = {}
     disabled: set[str] = set()
     for a in project.activities:
         if a.kind == "scope":
@@ -134,8 +137,10 @@ def planned_activities(project: Project, rules: RuleBook) -> tuple[list[_Entry],
             disabled.add(a.canonical)
             continue
         rule = rules.find(a.canonical)
-        active[a.canonical] = active.get(a.canonical, False) or (a.shared and bool(rule and rule.shared))
-    entries = [_Entry(name, shared) for name, shared in sorted(active.items())]
+        target = "site" if a.target == "site" and rule and rule.site else (
+            "shared" if a.shared and rule and rule.shared else "own")
+        active[a.canonical] = max(active.get(a.canonical, "own"), target, key=_WIDTH.index)
+    entries = [_Entry(name, target) for name, target in sorted(active.items())]
     return entries, sorted(disabled - set(active))
 
 
@@ -189,8 +194,10 @@ def _activities_block(entries: list[_Entry], disabled_only: list[str], indent: s
 def _entry_lines(entries: list[_Entry], indent: str) -> list[str]:
     out = []
     for e in entries:
-        if e.shared:
+        if e.target == "shared":
             out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  shared: true"]
+        elif e.target == "site":
+            out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  target: site"]
         else:
             out.append(f"{indent}- {_scalar(e.name)}")
     return out

@@ -128,3 +128,56 @@ def test_explain_shows_the_requirement_per_target(cli):
     assert "application, target site: (Sites.ReadWrite.All) OR (Sites.Selected)" in lines
     mail = cli("explain", "SendMail").stdout
     assert "delegated, target shared: (Mail.ReadWrite.Shared + Mail.Send.Shared + User.Read)" in mail
+
+
+_PROJECT = """{"name": "Reports", "main": "Main.xaml", "schemaVersion": "4.0", "expressionLanguage": "VisualBasic",
+ "dependencies": {"UiPath.MicrosoftOffice365.Activities": "[3.1.10]"}}"""
+_XAML = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities"
+ xmlns:umaf="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umae="clr-namespace:UiPath.MicrosoftOffice365.Activities.Excel;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umfm="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files.Models;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">
+  <Sequence>
+    <umaf:UploadFilesConnections ConnectionId="c" UseConnectionService="True" DisplayName="Upload to finance"
+      ManualEntryItemUrl="https://contoso.sharepoint.com/sites/finance/Shared%20Documents/Reports" />
+    <umae:ReadRangeConnections ConnectionId="c" UseConnectionService="True" DisplayName="Read budget">
+      <umae:ReadRangeConnections.Workbook>
+        <umfm:DriveItemArgument BrowserSiteUrl="https://contoso.sharepoint.com/teams/budget" />
+      </umae:ReadRangeConnections.Workbook>
+    </umae:ReadRangeConnections>
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" DisplayName="Mine"
+      ManualEntryItemUrl="[itemUrl]" />
+  </Sequence>
+</Activity>
+"""
+
+
+def _project(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
+    (folder / "Main.xaml").write_text(_XAML, encoding="utf-8")
+    return folder
+
+
+def test_scan_infers_a_site_from_literal_sharepoint_urls_with_evidence(tmp_path, cli):
+    from scopelint.uipath import scan
+
+    project = scan(_project(tmp_path / "robot")).projects[0]
+    found = {a.name.rsplit(".", 1)[-1]: (a.target, a.target_evidence) for a in project.activities}
+    assert found["UploadFilesConnections"] == (
+        "site", 'ManualEntryItemUrl="https://contoso.sharepoint.com/sites/finance/Shared%20Documents/Reports" (line 7)')
+    assert found["ReadRangeConnections"] == (
+        "site", 'BrowserSiteUrl="https://contoso.sharepoint.com/teams/budget" (line 11)')
+    assert found["DownloadFileConnections"] == ("own", "")  # an expression is not guessed
+
+
+def test_scan_write_declares_the_site_target_and_scopes_reach_the_library(tmp_path, cli):
+    folder = _project(tmp_path / "robot")
+    run = cli("scan", folder, "--write")
+    assert run.code == 0, run.stderr
+    text = (folder / "scopelint.yaml").read_text(encoding="utf-8")
+    assert "- activity: UiPath.MicrosoftOffice365.Activities.Files.UploadFilesConnections\n    target: site" in text
+    assert "- activity: UiPath.MicrosoftOffice365.Activities.Excel.ReadRangeConnections\n    target: site" in text
+    assert "  - UiPath.MicrosoftOffice365.Activities.Files.DownloadFileConnections\n" in text
+    needed = _scopes(cli, folder / "scopelint.yaml")
+    assert "Files.ReadWrite" not in needed and "Files.Read" not in needed

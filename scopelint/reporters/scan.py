@@ -71,7 +71,7 @@ def _range_dict(r) -> dict:
 def activity_dict(a: ActivityUse) -> dict:
     return {"class": a.cls, "name": a.name, "file": a.file, "line": a.line, "disabled": a.disabled, "auth": a.auth,
             "rule": a.rule, "kind": a.kind, "known": a.rule is not None, "shared": a.shared,
-            "recovered": a.recovered}
+            "recovered": a.recovered, "target": a.target, "target_evidence": a.target_evidence}
 
 
 def call_dict(c: GraphCall) -> dict:
@@ -128,7 +128,9 @@ def render_text(result: ScanResult) -> str:
         lines.extend(f"  {line}" for line in _scope_lines(p))
         for a in p.activities:
             notes = [n for n, on in (("disabled", a.disabled), ("recovered from a broken file", a.recovered),
-                                     ("shared mailbox", a.shared), ("not in the rule book", a.rule is None)) if on]
+                                     ("shared mailbox", a.shared),
+                                     (f"SharePoint site: {a.target_evidence}", a.target == "site"),
+                                     ("not in the rule book", a.rule is None)) if on]
             where = f"{_rel(a.file, p.path)}:{a.line}"
             lines.append(f"  {where:<40} {a.name}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
         if not p.activities:

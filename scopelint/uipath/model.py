@@ -66,6 +66,8 @@ class ActivityUse(NamedTuple):
     shared: bool = False
     recovered: bool = False
     scope_free: bool = True  # not inside an Office 365 scope (which decides how it signs in)
+    target: str = "own"  # "site" when a literal SharePoint URL in the XAML names a site or another user's drive
+    target_evidence: str = ""  # the attribute, value and line that said so
 
     @property
     def canonical(self) -> str:

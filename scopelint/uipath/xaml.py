@@ -53,6 +53,8 @@ class RawActivity(NamedTuple):
     recovered: bool = False
     own_scope: int = -1  # for a scope activity: its own index in FileScan.scopes
     card_auth: str | None = None  # how the innermost enclosing card (or this card) signs in, None outside cards
+    target: str = "own"  # whose data: own, or site when a literal SharePoint URL names a site or another's OneDrive
+    target_evidence: str = ""  # the attribute and line that said so
 
 
 class RawScope(NamedTuple):
@@ -93,7 +95,11 @@ class Refused(Exception):
     """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
 
 
-COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE = 1, 2, 3, 4, 5, 6, 7
+COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE, _DRIVEARG = 1, 2, 3, 4, 5, 6, 7, 8
+# a literal SharePoint site (/sites/, /teams/) or another user's OneDrive (-my.sharepoint.com/personal/): not the
+# signed-in user's own files, which is all Files.Read / Files.ReadWrite reach
+_SITE_URL = re.compile(r"\.sharepoint(?:-df)?\.(?:com|us|cn|de)/(?:sites|teams|personal)/", re.IGNORECASE)
+_SITE_KEYS = ("Browser", "ManualEntry", "Sharepoint", "SharePoint", "Site", "Drive")
 # roles of an ACTIVITY: the Office 365 scope, a card (activities inside sign in as it does), the "Use Outlook 365"
 # card, a Mail package activity that is Graph only inside that card
 SCOPE, CARD, OUTLOOK365, MAIL = "scope", "card", "outlook365", "mail"
@@ -138,9 +144,25 @@ def classify(name: str) -> tuple | None:
             return (_AUTHSCOPES,)
         return None
     if _HELPER_SEGMENTS.intersection(ns.split(".")) or local in _HELPER_NAMES or local.endswith(_HELPER_SUFFIXES):
-        return (_MAILBOX,) if local == "MailboxArgument" else None
+        return ((_MAILBOX,) if local == "MailboxArgument" else
+                (_DRIVEARG,) if "Drive" in local or "Site" in local else None)
     cls = f"{ns}.{local}"
     return (ACTIVITY, cls, SCOPE if cls == SCOPE_CLASS else CARD if cls == _DRIVE_CARD else "")
+
+
+def _site_evidence(attrs: dict, line: int) -> str:
+    """`Attribute="value" (line N)` when a site/drive picker attribute holds a literal SharePoint site URL or
+    another user's OneDrive URL, or WorkingWithDocumentLibrary is set; "" otherwise (expressions are not guessed)."""
+    for key in sorted(attrs):
+        value = attrs[key]
+        if not isinstance(value, str) or (not key.startswith(_SITE_KEYS) and "Url" not in key):
+            continue
+        if not _is_expression(value) and _SITE_URL.search(value):
+            return f'{key}="{_short(value)}" (line {line})'
+    for key in ("WorkingWithDocumentLibrary",):
+        if _truthy(attrs.get(key)):
+            return f'{key}="{attrs[key]}" (line {line})'
+    return ""
 
 
 def _other_package(local: str, assembly: str | None, ns: str | None) -> tuple | None:
@@ -247,6 +269,7 @@ class Parser:
         self.calls: list[RawCall] = []
         self.tokens: list[tuple[int, str, bool]] = []
         self.shared_marks: set[int] = set()
+        self.site_marks: dict[int, str] = {}
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
         self._depth = 0
@@ -333,6 +356,10 @@ class Parser:
             values = _pairs(attrs)
             if _truthy(_attr(values, "UseSharedMailbox")) or _attr(values, "SharedMailbox"):
                 self.shared_marks.add(self.open_activities[-1])
+        elif code == _DRIVEARG and self.open_activities:
+            evidence = _site_evidence(_pairs(attrs), self.p.CurrentLineNumber)
+            if evidence:
+                self.site_marks.setdefault(self.open_activities[-1], evidence)
         elif code == _HTTP:
             self._http(_pairs(attrs))
         elif code == _HTTP_URL:
@@ -403,6 +430,9 @@ class Parser:
             own_scope=len(self.scopes) if role == SCOPE else -1, card_auth=self.cards[-1] if self.cards else None))
         self.open_activities.append(len(self.activities) - 1)
         self.open_roles.append(role)
+        evidence = _site_evidence(attrs, line)
+        if evidence:
+            self.site_marks[len(self.activities) - 1] = evidence
         if role == SCOPE:
             self.scopes.append(self._scope(line, attrs))
             self.scope_stack.append(len(self.scopes) - 1)
@@ -493,6 +523,8 @@ class Parser:
 
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
         acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
+        acts = tuple(a._replace(target="site", target_evidence=self.site_marks[i]) if i in self.site_marks else a
+                     for i, a in enumerate(acts))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
         if len(acts) > MAX_USES_PER_FILE:
             acts, dropped = cap_uses(acts)
