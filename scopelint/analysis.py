@@ -144,6 +144,7 @@ class Analysis(NamedTuple):
     project: "Project | None" = None
     undeclared: tuple[tuple["ActivityUse", ...], ...] = ()
     unused_declared: tuple[tuple[ActivityRef, Rule], ...] = ()
+    wider_targets: tuple[tuple[ActivityRef, "ActivityUse"], ...] = ()
     scope_requests: tuple[ScopeRequest, ...] = ()
     project_needs: tuple[Need, ...] = ()
     observed: "Observed | None" = None
@@ -212,7 +213,14 @@ def analyse(engine: "Engine", manifest: Manifest, registration: Registration | N
 
 
 def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> Analysis:
-    from scopelint.drift import libraries, undeclared_calls, undeclared_uses, unresolved_calls, unused_declarations
+    from scopelint.drift import (
+        libraries,
+        undeclared_calls,
+        undeclared_uses,
+        unresolved_calls,
+        unused_declarations,
+        wider_targets,
+    )
 
     manifest = analysis.manifest
     undeclared = undeclared_uses(manifest, project, engine.rules)
@@ -232,6 +240,7 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
             project_needs.append(engine.need(places[0].request or "", places[0].line, call_req))
     return analysis._replace(project=project, undeclared=undeclared,
                              unused_declared=unused_declarations(manifest, project, engine.rules),
+                             wider_targets=wider_targets(manifest, project, engine.rules),
                              project_needs=tuple(project_needs), undeclared_calls=calls,
                              unresolved_calls=unresolved_calls(project),
                              libraries=libraries(project, engine.rules))

@@ -61,6 +61,22 @@ def undeclared_uses(manifest: Manifest, project: Project, rules: RuleBook) -> tu
     return tuple(tuple(uses) for key, uses in sorted(groups.items()) if key not in declared)
 
 
+def wider_targets(manifest: Manifest, project: Project, rules: RuleBook
+                  ) -> tuple[tuple[ActivityRef, ActivityUse], ...]:
+    """Declared activities the workflows point at a site (first such use) while the manifest declares another
+    target: the declared permission cannot reach that data."""
+    out = []
+    for ref in manifest.activities:
+        rule = rules.find(ref.ref)
+        if rule is None or ref.target == "site" or not rule.site:
+            continue
+        use = next((a for a in project.activities if not a.disabled and a.target == "site"
+                    and _key(a) == _key(rule.cls)), None)
+        if use is not None:
+            out.append((ref, use))
+    return tuple(out)
+
+
 def unused_declarations(manifest: Manifest, project: Project, rules: RuleBook) -> tuple[tuple[ActivityRef, Rule], ...]:
     """Declared activities no workflow uses, not even in disabled code (unknown ones are SL201's business)."""
     used_any = {_key(a) for a in project.activities}

@@ -1,4 +1,4 @@
-"""The `project` family (SL301-SL307): the manifest against the UiPath project it names (`project: .`)."""
+"""The `project` family (SL301-SL311): the manifest against the UiPath project it names (`project: .`)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,23 @@ def standalone(tmp_path: Path, project: str, operations: tuple[str, ...] = ()) -
     return manifest, ["--project", GRAPHCALLS / project]
 
 
+def site_project(tmp_path: Path, target: str) -> tuple[Path, list]:
+    """A project whose Upload Files activity names a SharePoint site library, declared with `target`."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "project.json").write_text(
+        '{"name": "Site", "main": "Main.xaml", "dependencies": {"UiPath.MicrosoftOffice365.Activities": "[3.1.10]"}}')
+    (folder / "Main.xaml").write_text(
+        '<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        'xmlns:umaf="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files;'
+        'assembly=UiPath.MicrosoftOffice365.Activities" xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">\n'
+        '  <umaf:UploadFilesConnections ConnectionId="c" UseConnectionService="True"\n'
+        '    ManualEntryItemUrl="https://contoso.sharepoint.com/sites/finance/Shared%20Documents" />\n</Activity>\n')
+    (folder / "scopelint.yaml").write_text("scopelint: 1\nname: site\nproject: .\nactivities:\n"
+                                           f"  - activity: UploadFilesConnections\n    target: {target}\n")
+    return folder / "scopelint.yaml", []
+
+
 HTTP_MAILER_CALLS = ("GET /me/mailFolders/inbox/messages", "POST /users/{id}/sendMail",
                      "PATCH /users/{id}/messages/{id}")
 
@@ -75,6 +92,7 @@ CASES = {
                              lambda t: standalone(t, "http-mailer", HTTP_MAILER_CALLS)),
     "unresolved-graph-call": (lambda t: standalone(t, "http-mailer"), example),
     "graph-library": (lambda t: standalone(t, "library-only"), example),
+    "target-wider": (lambda t: site_project(t, "own"), lambda t: site_project(t, "site")),
 }
 
 

@@ -121,6 +121,11 @@ CHECKS: tuple[Check, ...] = (
           "The project depends on a library that is not a known activity package and whose name suggests it calls "
           "Microsoft Graph (a wrapper such as LIB_GraphAPI). What it calls is invisible to the scan: describe its "
           "activities in a rule pack (--rules) or list its Graph calls under `operations:`.", "project", "project"),
+    Check("SL311", "target-wider", "error", "a workflow works on wider data than the manifest declares",
+          "The workflow points the activity at a SharePoint site library or another user's OneDrive (a literal URL "
+          "in the XAML; the evidence names the attribute and line), but the manifest declares it for the user's own "
+          "data, so the permission checked (Files.Read / Files.ReadWrite) cannot reach it. Add `target: site` to "
+          "the activity entry (or run scopelint scan --write).", "project", "project"),
     Check("SL401", "expired-exception", "warning", "an accepted exception has expired",
           "An `accept:` entry passed its `expires` date; the finding it suppressed is reported again. Review it and "
           "extend the date or fix the registration.", "exceptions", "accept"),

@@ -33,6 +33,16 @@ def unused_activity(a: Analysis) -> list[Finding]:
             for ref, rule in a.unused_declared]
 
 
+def target_wider(a: Analysis) -> list[Finding]:
+    m = a.manifest
+    return [make("target-wider",
+                 f"'{ref.ref}' is declared for target {ref.target}, but {use.file}:{use.line} points it at a "
+                 f"SharePoint site or another user's drive", m.path, line=ref.line, activity=ref.ref,
+                 manifest=m.path, evidence=(f"{use.file}:{use.line}: {use.target_evidence}",),
+                 suggestion="add 'target: site' to the activity entry (or run scopelint scan --write)")
+            for ref, use in a.wider_targets]
+
+
 def scope_not_granted(a: Analysis) -> list[Finding]:
     reg, m = a.registration, a.manifest
     if reg is None:
