@@ -8,10 +8,11 @@ of `az ad app show` and of `az ad app permission list` (a bare requiredResourceA
 import bisect
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from scopelint.catalog import ASCII_BLANKS, GRAPH_APP_ID, REGISTRATION_TYPE, Catalog, Permission, PermissionType
+from scopelint.catalog import ASCII_BLANKS, GRAPH_APP_ID, REGISTRATION_TYPE, Catalog, PermissionType
 from scopelint.errors import InputError
+from scopelint.registration_model import Grant, OtherResource, Registration, Unresolved
 from scopelint.yamlio import DEFAULT_LIMITS, Limits, parse_json, read_text
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -19,49 +20,6 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _GUIDISH = r"^[{(]?(?:[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+){3,}|[0-9a-fA-F]{32})[)}]?$"  # GUID-like, not one
 _GRAPH_NAMES = {GRAPH_APP_ID, "microsoft graph", "graph", "https://graph.microsoft.com"}
 _TYPES: dict[str, PermissionType] = {"scope": "delegated", "role": "application"}
-
-
-class Grant(NamedTuple):
-    """A permission the registration asks for, with the line it stands on."""
-
-    permission: Permission
-    line: int | None
-    raw: str
-
-
-class Unresolved(NamedTuple):
-    """An entry scopelint could not turn into a known Graph permission."""
-
-    raw: str
-    type: str | None
-    line: int | None
-    reason: str
-
-
-class OtherResource(NamedTuple):
-    """Permissions for another API than Microsoft Graph: reported as not checked."""
-
-    resource: str
-    permission_count: int
-    line: int | None
-
-
-class Registration(NamedTuple):
-    """An app registration: the Graph permissions it requests (and, from a snapshot or a live read, the consent the
-    tenant holds for them)."""
-
-    path: str
-    format: str
-    requested: tuple[Grant, ...]
-    unresolved: tuple[Unresolved, ...] = ()
-    other_resources: tuple[OtherResource, ...] = ()
-    consented: tuple[Grant, ...] | None = None
-    app_id: str | None = None
-    display_name: str | None = None
-
-    def requested_permissions(self, ptype: PermissionType) -> set[Permission]:
-        """The permissions of one type the registration requests (consent aside)."""
-        return {g.permission for g in self.requested if g.permission.type == ptype}
 
 
 def load_registration(path: str | Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> Registration:

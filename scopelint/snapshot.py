@@ -14,7 +14,7 @@ from typing import Any
 
 from scopelint.catalog import GRAPH_APP_ID, Catalog, Permission, PermissionType
 from scopelint.errors import InputError
-from scopelint.registration import Grant, OtherResource, Registration, Unresolved
+from scopelint.registration_model import Grant, OtherResource, Registration, Unresolved
 
 FORMAT_VERSION = 1
 FORMAT_NAME = "scopelint snapshot"
