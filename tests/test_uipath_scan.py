@@ -386,7 +386,7 @@ def test_text_output_names_files_lines_and_states(cli):
     assert run.code == 0
     main = FIX / "classic-vb" / "Main.xaml"
     assert f"Main.xaml:{line_of(main, 'Forward Mail (disabled)')}" in run.stdout
-    assert f"{O365}.Mail.ForwardMail  [delegated]  (disabled)" in run.stdout
+    assert f"Forward Mail  ({O365}.Mail.ForwardMail)  [delegated]  (disabled)" in run.stdout
     assert "OAuthApplication=UiPath" in run.stdout and "1 project, 2 workflow(s) (2 read" in run.stdout
 
 
@@ -432,3 +432,12 @@ def test_scan_json_is_written_project_by_project_as_the_whole_document(cli, tmp_
     assert run.stdout == whole
     doc = json.loads(run.stdout)
     assert doc["diagnostics"] and len(doc["projects"]) > 3
+
+
+def test_scan_shows_each_activity_by_its_studio_display_name_beside_its_class(cli):
+    """Users know activities by the names Studio shows ("Send Mail"), reviewers by class: the scan gives both."""
+    example = Path(__file__).resolve().parent.parent / "manifests" / "examples" / "uipath-invoice"
+    text = cli("scan", example).stdout
+    assert "Send Mail  (UiPath.MicrosoftOffice365.Activities.Mail.SendMail)" in text
+    uses = json.loads(cli("scan", "--format", "json", example).stdout)["projects"][0]["activities"]
+    assert {u["display_name"] for u in uses} >= {"Send Mail", "Get Mail"}

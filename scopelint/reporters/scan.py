@@ -69,7 +69,8 @@ def _range_dict(r) -> dict:
 
 
 def activity_dict(a: ActivityUse) -> dict:
-    return {"class": a.cls, "name": a.name, "file": a.file, "line": a.line, "disabled": a.disabled, "auth": a.auth,
+    return {"class": a.cls, "name": a.name, "display_name": a.title, "file": a.file, "line": a.line,
+            "disabled": a.disabled, "auth": a.auth,
             "rule": a.rule, "kind": a.kind, "known": a.rule is not None, "shared": a.shared,
             "recovered": a.recovered, "target": a.target, "target_evidence": a.target_evidence}
 
@@ -132,7 +133,8 @@ def render_text(result: ScanResult) -> str:
                                      (f"SharePoint site: {a.target_evidence}", a.target == "site"),
                                      ("not in the rule book", a.rule is None)) if on]
             where = f"{_rel(a.file, p.path)}:{a.line}"
-            lines.append(f"  {where:<40} {a.name}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
+            shown = f"{a.title}  ({a.name})" if a.title else a.name
+            lines.append(f"  {where:<40} {shown}  [{a.auth}]" + (f"  ({', '.join(notes)})" if notes else ""))
         if not p.activities:
             lines.append("  no Microsoft 365 activities")
         for t in p.tokens:

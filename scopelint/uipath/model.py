@@ -68,6 +68,7 @@ class ActivityUse(NamedTuple):
     scope_free: bool = True  # not inside an Office 365 scope (which decides how it signs in)
     target: str = "own"  # "site" when a literal SharePoint URL in the XAML names a site or another user's drive
     target_evidence: str = ""  # the attribute, value and line that said so
+    title: str | None = None  # the rule book's display name (e.g. "Send Mail"), as Studio shows the activity
 
     @property
     def canonical(self) -> str:
