@@ -44,3 +44,26 @@ def severity_off(cli, tmp_path: Path, kind: str, case: Case) -> None:
     after = kinds(cli, manifest, args)
     assert kind in before and kind not in after
     assert sorted(after) == sorted(k for k in before if k != kind)
+
+
+def family_tests(family: str, cases: dict[str, tuple[Case, Case]]):
+    """The four tests every family file runs: its cases cover the family, and per check a positive, a negative and a
+    severity-off case. Assign them to test_* names in the family's module so pytest collects them there."""
+    import pytest
+
+    def test_every_check_of_the_family_has_cases():
+        assert_family_complete(family, cases)
+
+    @pytest.mark.parametrize("kind", sorted(cases))
+    def test_positive(cli, tmp_path, kind):
+        positive(cli, tmp_path, kind, cases[kind][0])
+
+    @pytest.mark.parametrize("kind", sorted(cases))
+    def test_negative(cli, tmp_path, kind):
+        negative(cli, tmp_path, kind, cases[kind][1])
+
+    @pytest.mark.parametrize("kind", sorted(cases))
+    def test_severity_off(cli, tmp_path, kind):
+        severity_off(cli, tmp_path, kind, cases[kind][0])
+
+    return test_every_check_of_the_family_has_cases, test_positive, test_negative, test_severity_off

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from check_families import assert_family_complete, kinds, negative, positive, severity_off
+from check_families import family_tests, kinds
 from report_fixtures import SEND_MAIL, write_project
 
 EXTRA = [*SEND_MAIL, ("Tasks.Read", "delegated")]
@@ -23,23 +22,8 @@ CASES = {
 }
 
 
-def test_every_check_of_the_family_has_cases():
-    assert_family_complete("exceptions", CASES)
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_positive(cli, tmp_path, kind):
-    positive(cli, tmp_path, kind, CASES[kind][0])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_negative(cli, tmp_path, kind):
-    negative(cli, tmp_path, kind, CASES[kind][1])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_severity_off(cli, tmp_path, kind):
-    severity_off(cli, tmp_path, kind, CASES[kind][0])
+test_every_check_of_the_family_has_cases, test_positive, test_negative, test_severity_off = family_tests(
+    "exceptions", CASES)
 
 
 def test_an_expired_exception_lets_its_finding_through_even_when_the_review_is_off(cli, tmp_path):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-from check_families import assert_family_complete, negative, positive
+from check_families import family_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "manifests" / "examples" / "uipath-invoice"
@@ -24,18 +23,7 @@ def example(tmp_path: Path, broken: bool = False) -> tuple[Path, list]:
 CASES = {"invalid-input": (lambda t: example(t, broken=True), example)}
 
 
-def test_every_check_of_the_family_has_cases():
-    assert_family_complete("inputs", CASES)
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_positive(cli, tmp_path, kind):
-    positive(cli, tmp_path, kind, CASES[kind][0])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_negative(cli, tmp_path, kind):
-    negative(cli, tmp_path, kind, CASES[kind][1])
+test_every_check_of_the_family_has_cases, test_positive, test_negative, _ = family_tests("inputs", CASES)
 
 
 def test_severity_off(cli, tmp_path):

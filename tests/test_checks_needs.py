@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from check_families import assert_family_complete, negative, positive, severity_off
+from check_families import family_tests
 
 
 def manifest(tmp_path: Path, activities: str, auth: str = "delegated", operations: str = "") -> tuple[Path, list]:
@@ -25,20 +24,5 @@ CASES = {
 }
 
 
-def test_every_check_of_the_family_has_cases():
-    assert_family_complete("needs", CASES)
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_positive(cli, tmp_path, kind):
-    positive(cli, tmp_path, kind, CASES[kind][0])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_negative(cli, tmp_path, kind):
-    negative(cli, tmp_path, kind, CASES[kind][1])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_severity_off(cli, tmp_path, kind):
-    severity_off(cli, tmp_path, kind, CASES[kind][0])
+test_every_check_of_the_family_has_cases, test_positive, test_negative, test_severity_off = family_tests(
+    "needs", CASES)

@@ -6,8 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from check_families import assert_family_complete, kinds, negative, positive, severity_off
+from check_families import family_tests, kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "manifests" / "examples" / "uipath-invoice"
@@ -96,23 +95,8 @@ CASES = {
 }
 
 
-def test_every_check_of_the_family_has_cases():
-    assert_family_complete("project", CASES)
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_positive(cli, tmp_path, kind):
-    positive(cli, tmp_path, kind, CASES[kind][0])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_negative(cli, tmp_path, kind):
-    negative(cli, tmp_path, kind, CASES[kind][1])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_severity_off(cli, tmp_path, kind):
-    severity_off(cli, tmp_path, kind, CASES[kind][0])
+test_every_check_of_the_family_has_cases, test_positive, test_negative, test_severity_off = family_tests(
+    "project", CASES)
 
 
 def test_without_a_project_no_project_check_reports(cli, tmp_path):

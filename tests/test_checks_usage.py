@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from check_families import assert_family_complete, negative, positive, severity_off
+from check_families import family_tests
 
 from scopelint.catalog import GRAPH_APP_ID, load_catalog
 
@@ -51,23 +50,8 @@ CASES = {
 }
 
 
-def test_every_check_of_the_family_has_cases():
-    assert_family_complete("usage", CASES)
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_positive(cli, tmp_path, kind):
-    positive(cli, tmp_path, kind, CASES[kind][0])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_negative(cli, tmp_path, kind):
-    negative(cli, tmp_path, kind, CASES[kind][1])
-
-
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_severity_off(cli, tmp_path, kind):
-    severity_off(cli, tmp_path, kind, CASES[kind][0])
+test_every_check_of_the_family_has_cases, test_positive, test_negative, test_severity_off = family_tests(
+    "usage", CASES)
 
 
 def test_without_logs_the_family_does_not_run(cli, tmp_path):
