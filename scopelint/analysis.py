@@ -11,14 +11,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from scopelint.catalog import OIDC_SCOPES, Permission, PermissionInfo, PermissionType
+from scopelint.catalog import OIDC_SCOPES, Permission, PermissionType
 from scopelint.manifest import Accept, ActivityRef, Manifest, OperationRef
 from scopelint.registration import Grant, Registration
 from scopelint.rules import Rule
 
 if TYPE_CHECKING:
     from scopelint.compare import Engine
-    from scopelint.uipath import ActivityUse, GraphCall, LibraryHint, Project, ScopeUse, ScopeValue
+    from scopelint.drift import ScopeRequest
+    from scopelint.uipath import ActivityUse, GraphCall, LibraryHint, Project
     from scopelint.usage.join import Observed
 
 Alternative = tuple[Permission, ...]
@@ -103,15 +104,6 @@ class Unconsented(NamedTuple):
     served: tuple[str, ...]
 
 
-class ScopeRequest(NamedTuple):
-    """A permission a workflow's Office 365 scope asks for at sign-in; `info` is None when Graph has no such one."""
-
-    name: str
-    info: PermissionInfo | None
-    scope: "ScopeUse"
-    value: "ScopeValue"
-
-
 class ExceptionStatus(NamedTuple):
     """What became of one `accept:` entry: active (suppressing), expired, or stale (matching nothing)."""
 
@@ -145,7 +137,7 @@ class Analysis(NamedTuple):
     undeclared: tuple[tuple["ActivityUse", ...], ...] = ()
     unused_declared: tuple[tuple[ActivityRef, Rule], ...] = ()
     wider_targets: tuple[tuple[ActivityRef, "ActivityUse"], ...] = ()
-    scope_requests: tuple[ScopeRequest, ...] = ()
+    scope_requests: tuple["ScopeRequest", ...] = ()
     project_needs: tuple[Need, ...] = ()
     observed: "Observed | None" = None
     undeclared_calls: tuple[tuple["GraphCall", ...], ...] = ()

@@ -1,7 +1,7 @@
 """The engine: manifest + rules -> needs, the least-privileged cover, and the best alternative per need.
 
-Never prints. `scopelint.analysis` builds the facts of a manifest with it; `scopelint.checks` turns them into
-findings.
+Never prints. `scopelint.analysis` builds the facts of a manifest with it; the registered checks (run by
+`scopelint.evaluation`) turn them into findings.
 """
 
 import datetime as dt
@@ -147,6 +147,6 @@ class Engine:
     def check(self, manifest: Manifest, registration: Registration | None = None,
               severities: dict[str, str] | None = None):
         """The analysis of a manifest with the findings of every check (default severities unless given)."""
-        from scopelint.checks import evaluate
+        from scopelint.evaluation import evaluate
 
         return evaluate(self.analyse(manifest, registration), severities)

@@ -6,19 +6,35 @@ Disabled code (inside CommentOut) never makes an activity "undeclared", but it d
 activity that is only disabled for now is not "unused" either.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
+from typing import NamedTuple
 
-from scopelint.analysis import ScopeRequest
-from scopelint.catalog import OIDC_SCOPES, Catalog, PermissionType
+from scopelint.catalog import OIDC_SCOPES, Catalog, PermissionInfo, PermissionType
 from scopelint.errors import InputError
 from scopelint.manifest import ActivityRef, Manifest
 from scopelint.rules import Rule, RuleBook
-from scopelint.uipath import DEFAULT_MAX_FILE_BYTES, ActivityUse, GraphCall, LibraryHint, Project, scan
+from scopelint.uipath import (
+    DEFAULT_MAX_FILE_BYTES,
+    ActivityUse,
+    GraphCall,
+    LibraryHint,
+    Project,
+    ScopeUse,
+    ScopeValue,
+    scan,
+)
 from scopelint.yamlio import DEFAULT_LIMITS, Limits
 
 _GRAPH_PREFIX = "https://graph.microsoft.com/"
+
+
+class ScopeRequest(NamedTuple):
+    """A permission a workflow's Office 365 scope asks for at sign-in; `info` is None when Graph has no such one."""
+
+    name: str
+    info: PermissionInfo | None
+    scope: ScopeUse
+    value: ScopeValue
 
 
 def load_project(folder: Path, rules: RuleBook, origin: str | None = None, line: int | None = None,

@@ -40,7 +40,7 @@ class Finding:
 
 
 def make(kind: str, message: str, file: str, **kw) -> Finding:
-    """A finding with its registry default severity (`checks.evaluate` applies the configured one)."""
+    """A finding with its registry default severity (`evaluation.evaluate` applies the configured one)."""
     return Finding(kind=kind, severity=BY_KIND[kind].severity, message=message, file=file, **kw)
 
 

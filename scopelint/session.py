@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from scopelint import __version__
 from scopelint.catalog import load_catalog
-from scopelint.checks import evaluate
 from scopelint.compare import Engine
 from scopelint.config import DEFAULT as DEFAULT_CONFIG
 from scopelint.config import Config, ConfigFinder
 from scopelint.errors import InputError
+from scopelint.evaluation import evaluate
 from scopelint.findings import Finding, make
 from scopelint.lattice import load_lattice
 from scopelint.manifest import LiveRegistration, Manifest, load_manifest

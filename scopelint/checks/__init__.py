@@ -4,17 +4,13 @@ that produces its findings from an Analysis.
 The table is plain data, cheap to import; a check family's module (`scopelint.checks.<family>`) loads only when
 one of its checks runs. A check's function is the family module's attribute named after its kind (`wrong-type` ->
 `wrong_type`) and takes the Analysis (the exceptions family also takes what became of each `accept:` entry).
-`evaluate` runs the checks, applies the configured severities and the `accept:` exceptions: the one place that
-turns facts into reported findings. SARIF rules, `scopelint explain SLxxx` and the README table read this table.
+The runner (`scopelint.evaluation.evaluate`) lives outside this module, so the table imports nothing of the engine.
+SARIF rules, `scopelint explain SLxxx` and the README table read this table.
 """
 
 from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from scopelint.analysis import Analysis, ExceptionStatus
-    from scopelint.results import Result
+from typing import Any, NamedTuple
 
 # What a check needs to run at all: nothing, a registration, consent data, a scanned project, `accept:` entries,
 # observed usage (Graph activity logs or recordings: `usage`, `check --logs`).
@@ -175,39 +171,6 @@ def lookup(code_or_kind: str) -> Check | None:
 def severity_of(check: Check, overrides: Mapping[str, str]) -> str:
     """The configured severity of a check (keyed by kind or id), else its default; 'off' turns it off."""
     return overrides.get(check.kind) or overrides.get(check.id) or check.severity
-
-
-def evaluate(analysis: "Analysis", overrides: Mapping[str, str] | None = None) -> "Result":
-    """Run every check that can run on the Analysis and is not off, with the configured severities, then apply
-    the manifest's `accept:` exceptions and review them. The only place that turns facts into findings."""
-    from scopelint.results import Result
-
-    overrides = overrides or {}
-    present = analysis.present()
-    findings = []
-    for check in CHECKS:
-        severity = severity_of(check, overrides)
-        if severity == "off" or check.requires not in present or check.family == "exceptions":
-            continue
-        findings.extend(_with_severity(check.function(analysis), severity))
-    statuses: list[ExceptionStatus] = []
-    if "accept" in present:
-        from scopelint.checks.exceptions import apply_accepts
-
-        findings, statuses = apply_accepts(analysis, findings, overrides)
-    for check in CHECKS:
-        severity = severity_of(check, overrides)
-        if check.family == "exceptions" and severity != "off" and check.requires in present:
-            findings.extend(_with_severity(check.function(analysis, statuses), severity))
-    from scopelint.findings import Finding
-
-    return Result(analysis, sorted(findings, key=Finding.sort_key), statuses)
-
-
-def _with_severity(findings, severity: str) -> list:
-    from dataclasses import replace
-
-    return [f if f.severity == severity else replace(f, severity=severity) for f in findings]
 
 
 def markdown_table() -> str:
