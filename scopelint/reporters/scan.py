@@ -72,7 +72,8 @@ def activity_dict(a: ActivityUse) -> dict:
     return {"class": a.cls, "name": a.name, "display_name": a.title, "file": a.file, "line": a.line,
             "disabled": a.disabled, "auth": a.auth,
             "rule": a.rule, "kind": a.kind, "known": a.rule is not None, "shared": a.shared,
-            "recovered": a.recovered, "target": a.target, "target_evidence": a.target_evidence}
+            "recovered": a.recovered, "target": a.target, "target_evidence": a.target_evidence,
+            "target_expression": a.target_expression}
 
 
 def call_dict(c: GraphCall) -> dict:
@@ -129,8 +130,10 @@ def render_text(result: ScanResult) -> str:
         lines.extend(f"  {line}" for line in _scope_lines(p))
         for a in p.activities:
             notes = [n for n, on in (("disabled", a.disabled), ("recovered from a broken file", a.recovered),
-                                     ("shared mailbox", a.shared),
                                      (f"SharePoint site: {a.target_evidence}", a.target == "site"),
+                                     (f"shared: {a.target_evidence}", a.target == "shared"),
+                                     (f"target set at run time, assumed own: {a.target_expression}",
+                                      bool(a.target_expression)),
                                      ("not in the rule book", a.rule is None)) if on]
             where = f"{_rel(a.file, p.path)}:{a.line}"
             shown = f"{a.title}  ({a.name})" if a.title else a.name

@@ -66,9 +66,10 @@ class ActivityUse(NamedTuple):
     shared: bool = False
     recovered: bool = False
     scope_free: bool = True  # not inside an Office 365 scope (which decides how it signs in)
-    target: str = "own"  # "site" when a literal SharePoint URL in the XAML names a site or another user's drive
+    target: str = "own"  # "site" (a SharePoint site), "shared" (a shared mailbox, another user's OneDrive): targets.py
     target_evidence: str = ""  # the attribute, value and line that said so
     title: str | None = None  # the rule book's display name (e.g. "Send Mail"), as Studio shows the activity
+    target_expression: str = ""  # the attribute deciding the target holds an expression: assumed own, not known
 
     @property
     def canonical(self) -> str:

@@ -141,7 +141,8 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
                 cls=a.cls, file=fs.path, line=a.line, disabled=a.disabled,
                 auth=_activity_auth(a, rule, file_scopes), rule=rule.cls if rule else None,
                 kind=rule.kind if rule else None, shared=a.shared, recovered=a.recovered, scope_free=a.scope < 0,
-                target=a.target, target_evidence=a.target_evidence, title=rule.display_name if rule else None))
+                target=a.target, target_evidence=a.target_evidence, title=rule.display_name if rule else None,
+                target_expression=a.target_expression))
     if root.kind == "folder":
         diagnostics.append(Diagnostic(str(root.path), "workflows outside any UiPath project (no project.json above "
                                                       "them): grouped under this folder"))

@@ -20,6 +20,14 @@ from scopelint.uipath.model import (
     Diagnostic,
     ScopeValue,
 )
+from scopelint.uipath.targets import (
+    Target,
+    drive_target,
+    expression_evidence,
+    mailbox_target,
+    signed_in,
+    widest,
+)
 from scopelint.yamlio import DEFAULT_LIMITS
 
 DEFAULT_MAX_XML_DEPTH = DEFAULT_LIMITS.max_xml_depth
@@ -53,8 +61,9 @@ class RawActivity(NamedTuple):
     recovered: bool = False
     own_scope: int = -1  # for a scope activity: its own index in FileScan.scopes
     card_auth: str | None = None  # how the innermost enclosing card (or this card) signs in, None outside cards
-    target: str = "own"  # whose data: own, or site when a literal SharePoint URL names a site or another's OneDrive
+    target: str = "own"  # whose data: own, shared (a shared mailbox, another user's OneDrive) or site (targets.py)
     target_evidence: str = ""  # the attribute and line that said so
+    target_expression: str = ""  # the attribute that decides the target holds an expression: unknown until run time
 
 
 class RawScope(NamedTuple):
@@ -65,6 +74,7 @@ class RawScope(NamedTuple):
     services: tuple[ScopeValue, ...] | None
     authentication_scopes: tuple[ScopeValue, ...] | None
     application_id: bool = False
+    signed_in: str | None = None  # the literal Account / Username / EmailAddress it signs in as
 
 
 class RawCall(NamedTuple):
@@ -96,10 +106,6 @@ class Refused(Exception):
 
 
 COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE, _DRIVEARG = 1, 2, 3, 4, 5, 6, 7, 8
-# a literal SharePoint site (/sites/, /teams/) or another user's OneDrive (-my.sharepoint.com/personal/): not the
-# signed-in user's own files, which is all Files.Read / Files.ReadWrite reach
-_SITE_URL = re.compile(r"\.sharepoint(?:-df)?\.(?:com|us|cn|de)/(?:sites|teams|personal)/", re.IGNORECASE)
-_SITE_KEYS = ("Browser", "ManualEntry", "Sharepoint", "SharePoint", "Site", "Drive")
 # roles of an ACTIVITY: the Office 365 scope, a card (activities inside sign in as it does), the "Use Outlook 365"
 # card, a Mail package activity that is Graph only inside that card
 SCOPE, CARD, OUTLOOK365, MAIL = "scope", "card", "outlook365", "mail"
@@ -148,21 +154,6 @@ def classify(name: str) -> tuple | None:
                 (_DRIVEARG,) if "Drive" in local or "Site" in local else None)
     cls = f"{ns}.{local}"
     return (ACTIVITY, cls, SCOPE if cls == SCOPE_CLASS else CARD if cls == _DRIVE_CARD else "")
-
-
-def _site_evidence(attrs: dict, line: int) -> str:
-    """`Attribute="value" (line N)` when a site/drive picker attribute holds a literal SharePoint site URL or
-    another user's OneDrive URL, or WorkingWithDocumentLibrary is set; "" otherwise (expressions are not guessed)."""
-    for key in sorted(attrs):
-        value = attrs[key]
-        if not isinstance(value, str) or (not key.startswith(_SITE_KEYS) and "Url" not in key):
-            continue
-        if not _is_expression(value) and _SITE_URL.search(value):
-            return f'{key}="{_short(value)}" (line {line})'
-    for key in ("WorkingWithDocumentLibrary",):
-        if _truthy(attrs.get(key)):
-            return f'{key}="{attrs[key]}" (line {line})'
-    return ""
 
 
 def _other_package(local: str, assembly: str | None, ns: str | None) -> tuple | None:
@@ -268,8 +259,8 @@ class Parser:
         self.outlook365 = 0  # open "Use Outlook 365" cards
         self.calls: list[RawCall] = []
         self.tokens: list[tuple[int, str, bool]] = []
-        self.shared_marks: set[int] = set()
-        self.site_marks: dict[int, str] = {}
+        self.target_marks: dict[int, Target] = {}  # activity index -> the widest target its XAML names
+        self.expression_marks: dict[int, str] = {}  # activity index -> a target attribute holding an expression
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
         self._depth = 0
@@ -352,14 +343,8 @@ class Parser:
         if code == _AUTHSCOPES:
             if self.scope_stack:
                 self._begin_values(depth)
-        elif code == _MAILBOX and self.open_activities:
-            values = _pairs(attrs)
-            if _truthy(_attr(values, "UseSharedMailbox")) or _attr(values, "SharedMailbox"):
-                self.shared_marks.add(self.open_activities[-1])
-        elif code == _DRIVEARG and self.open_activities:
-            evidence = _site_evidence(_pairs(attrs), self.p.CurrentLineNumber)
-            if evidence:
-                self.site_marks.setdefault(self.open_activities[-1], evidence)
+        elif code in (_MAILBOX, _DRIVEARG) and self.open_activities:
+            self._mark_target(self.open_activities[-1], _pairs(attrs), self.p.CurrentLineNumber)
         elif code == _HTTP:
             self._http(_pairs(attrs))
         elif code == _HTTP_URL:
@@ -419,24 +404,36 @@ class Parser:
         arity = _arity(attrs.get(_TYPE_ARGS))
         if arity:
             cls = f"{cls}`{arity}"
-        shared = bool(_truthy(_attr(attrs, "UseSharedMailbox")) or _attr(attrs, "SharedMailbox"))
         connection = _truthy(_attr(attrs, "UseConnectionService"))
         if role in (CARD, OUTLOOK365):  # a card signs in through a connection, else as the user it names
             self.cards.append("connections" if connection or _attr(attrs, "ConnectionId") else "delegated")
             self.outlook365 += role == OUTLOOK365
         self.activities.append(RawActivity(
             cls, line, self.comment > 0, self.scope_stack[-1] if self.scope_stack else -1,
-            connection, bool(_attr(attrs, "ConnectionId")), shared,
+            connection, bool(_attr(attrs, "ConnectionId")), False,
             own_scope=len(self.scopes) if role == SCOPE else -1, card_auth=self.cards[-1] if self.cards else None))
         self.open_activities.append(len(self.activities) - 1)
         self.open_roles.append(role)
-        evidence = _site_evidence(attrs, line)
-        if evidence:
-            self.site_marks[len(self.activities) - 1] = evidence
+        if role not in (SCOPE, CARD, OUTLOOK365):  # a scope's or card's Account is who signs in, not a target
+            self._mark_target(len(self.activities) - 1, attrs, line)
         if role == SCOPE:
             self.scopes.append(self._scope(line, attrs))
             self.scope_stack.append(len(self.scopes) - 1)
         return True
+
+    def _mark_target(self, index: int, attrs: dict, line: int) -> None:
+        """Whose data activity `index` works on, from its own attributes or a nested argument element's (targets.py):
+        the widest literal target found, else the first target attribute that holds an expression."""
+        me = signed_in(attrs, ("ConnectionAccountName",)) or self._signed_in()
+        found = widest(self.target_marks.get(index), drive_target(attrs, line, me), mailbox_target(attrs, line, me))
+        if found is not None:
+            self.target_marks[index] = found
+        elif index not in self.expression_marks and (expression := expression_evidence(attrs, line)):
+            self.expression_marks[index] = expression
+
+    def _signed_in(self) -> str | None:
+        """The literal address the innermost enclosing Office 365 scope signs in as, if any."""
+        return self.scopes[self.scope_stack[-1]]["signed_in"] if self.scope_stack else None
 
     def _scope(self, line: int, attrs: dict) -> dict:
         services = None
@@ -452,7 +449,7 @@ class Parser:
                 "authentication_type": _attr(attrs, "AuthenticationType"),
                 "oauth_application": _attr(attrs, "OAuthApplication"),
                 "services": services, "authentication_scopes": scopes,
-                "application_id": _attr(attrs, "ApplicationId") is not None}
+                "application_id": _attr(attrs, "ApplicationId") is not None, "signed_in": signed_in(attrs)}
 
     # Property-element text (an HTTP Request's URL written as <ui:HttpClient.EndPoint>...): its own handlers
     # collect the character data until the element closes, keeping starts and ends balanced around it.
@@ -521,10 +518,16 @@ class Parser:
         if self._text is not None:
             self._text.append(data)
 
+    def _with_target(self, index: int, a: RawActivity) -> RawActivity:
+        found = self.target_marks.get(index)
+        if found is not None:
+            return a._replace(target=found.target, target_evidence=found.evidence, shared=found.target == "shared")
+        if index in self.expression_marks:
+            return a._replace(target_expression=self.expression_marks[index])
+        return a
+
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
-        acts = tuple(a._replace(shared=True) if i in self.shared_marks else a for i, a in enumerate(self.activities))
-        acts = tuple(a._replace(target="site", target_evidence=self.site_marks[i]) if i in self.site_marks else a
-                     for i, a in enumerate(acts))
+        acts = tuple(self._with_target(i, a) for i, a in enumerate(self.activities))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
         if len(acts) > MAX_USES_PER_FILE:
             acts, dropped = cap_uses(acts)

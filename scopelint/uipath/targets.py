@@ -1,0 +1,140 @@
+"""Whose data an activity works on, read from the literal attributes of its XAML element (or of a nested argument
+element): a SharePoint site, another user's OneDrive, a shared mailbox or calendar -- or, when the attribute that
+decides it is an expression, not known before run time.
+
+The attribute names, and where they were verified:
+
+- Files and Excel pickers, on the activity or on a nested `Files.Models.DriveItemArgument`: `ManualEntryItemUrl`,
+  `ManualEntryFolderUrl`, `BrowserSiteUrl`, `ManualEntrySiteUrl`, `SharepointSiteUrl`, `WorkingWithDocumentLibrary`,
+  and `Item` when `ItemSelectionMode="UseExisting"` hands over an item another activity found: observed in
+  github.com/FamAdmin/Costco-Remittance_Club-Business_Performer (Framework/SharePoint/*.xaml) and
+  github.com/UiPath-Hub/TNS_ProjectCostData_Process6 (Copy_File_SharePoint.xaml). Classic Files activities name the
+  site and drive as `SiteUrl` / `DriveName` (Find Files And Folders) and the target item as `Destination` (Upload
+  File): observed in github.com/EFUDO/RPA540_KPI_Cotas (Sharepoint/*.xaml) and
+  github.com/Dominiuminc/AZ-Application-Review-Process_Performer (Utilities/Sharepoint_UploadFile.xaml).
+- Another user's OneDrive: `https://<tenant>-my.sharepoint.com/personal/<user>/...`, where `<user>` is the owner's
+  user principal name with `@` and `.` written as `_`.
+- Mailboxes: Integration Service mail activities set `UseSharedMailbox="True"` and name the mailbox in `Mailbox`
+  (observed in github.com/jose41945/testwithProject, Framework/Email_Send.xaml), or carry a nested
+  `Mail.Models.MailboxArgument` with `UseSharedMailbox` / `SharedMailbox`. Classic mail and calendar activities have
+  `Account`: "The email address with which to interact. This may include any shared mailbox to which the current
+  user has access rights. If left blank, the current user's account is assumed."
+  (https://docs.uipath.com/activities/other/latest/productivity/office365-add-attachment.md; the same field on Send
+  Mail and Forward Mail: office365-send-mail.md, office365-forward-mail.md).
+- Who signs in, so that naming one's own mailbox or OneDrive is not "shared": the enclosing Office 365 scope's
+  `Account` / `Username` / `EmailAddress`, or the activity's `ConnectionAccountName`, when literal.
+"""
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+# a literal SharePoint site or team site: a site library or a group's drive, not the signed-in user's own files
+SITE_URL = re.compile(r"\.sharepoint(?:-df)?\.(?:com|us|cn|de)/(?:sites|teams)/", re.IGNORECASE)
+# a personal OneDrive (<tenant>-my.sharepoint.com/personal/<owner>/...)
+ONEDRIVE_URL = re.compile(r"-my\.sharepoint(?:-df)?\.(?:com|us|cn|de)/personal/([^/?#\s]+)", re.IGNORECASE)
+_PICKER_PREFIXES = ("Browser", "ManualEntry", "Sharepoint", "SharePoint", "Site", "Drive")
+_ITEM_KEYS = ("Item", "Destination")  # a drive item handed over from another activity: its target travels with it
+_OUTPUTS = ("DriveMetadata",)  # picker-like names that are results (Find Files And Folders), not inputs
+_MAILBOX_KEYS = ("Account",)  # classic mail and calendar activities: whose mailbox or calendar, blank = the user's
+_SIGNED_IN_KEYS = ("Account", "Username", "EmailAddress")  # on the Office 365 scope: who signs in
+WIDTH = ("own", "shared", "site")  # narrowest first: a use found with several targets takes the widest
+
+
+class Target(NamedTuple):
+    """Whose data (shared or site) and the attribute, value and line that said so."""
+
+    target: str
+    evidence: str
+
+
+def _value(attrs: Mapping[str, str], key: str) -> str | None:
+    value = attrs.get(key)
+    if value is None:
+        return None
+    value = value.strip()
+    return None if not value or value == "{x:Null}" else value
+
+
+def is_expression(value: str) -> bool:
+    """A VB/C# expression (`[...]`) or a markup extension other than `{x:Null}` / `{x:Reference}`: a run-time value."""
+    return (value.startswith("[") and value.endswith("]")) or (
+        value.startswith("{") and not value.startswith(("{}", "{x:Null", "{x:Reference")))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _picker(key: str) -> bool:
+    return (key.startswith(_PICKER_PREFIXES) or "Url" in key) and key not in _OUTPUTS
+
+
+def _onedrive_owner(address: str) -> str:
+    """How OneDrive writes a user principal name in the personal site's path: `a.b@contoso.com` -> `a_b_contoso_com`."""
+    return re.sub(r"[@.]", "_", address).lower()
+
+
+def signed_in(attrs: Mapping[str, str], keys: tuple[str, ...] = _SIGNED_IN_KEYS) -> str | None:
+    """The literal address an Office 365 scope (or a connection) signs in as, None when unknown."""
+    for key in keys:
+        value = _value(attrs, key)
+        if value and "@" in value and not is_expression(value):
+            return value.lower()
+    return None
+
+
+def widest(*targets: Target | None) -> Target | None:
+    """The widest of the targets found (site over shared), the first found among equals."""
+    found = [t for t in targets if t is not None]
+    return max(found, key=lambda t: WIDTH.index(t.target)) if found else None
+
+
+def drive_target(attrs: Mapping[str, str], line: int, me: str | None = None) -> Target | None:
+    """`site` when a picker attribute holds a literal SharePoint site URL or WorkingWithDocumentLibrary is set;
+    `shared` when it holds another user's OneDrive URL; None otherwise (expressions are not guessed)."""
+    found: list[Target] = []
+    for key in sorted(attrs):
+        value = _value(attrs, key)
+        if value is None or not _picker(key) or is_expression(value):
+            continue
+        if SITE_URL.search(value):
+            found.append(Target("site", f'{key}="{_short(value)}" (line {line})'))
+        elif (m := ONEDRIVE_URL.search(value)) and (me is None or m.group(1).lower() != _onedrive_owner(me)):
+            found.append(Target("shared", f'{key}="{_short(value)}" (line {line}): another user\'s OneDrive'))
+    value = _value(attrs, "WorkingWithDocumentLibrary")
+    if value and value.lower() == "true":
+        found.append(Target("site", f'WorkingWithDocumentLibrary="{value}" (line {line})'))
+    return widest(*found)
+
+
+def mailbox_target(attrs: Mapping[str, str], line: int, me: str | None = None) -> Target | None:
+    """`shared` when the element names a shared mailbox (`UseSharedMailbox`, `SharedMailbox`) or a literal `Account`
+    address other than the signed-in user's; None otherwise."""
+    use = _value(attrs, "UseSharedMailbox")
+    if use and use.lower() == "true":
+        mailbox = _value(attrs, "Mailbox")
+        named = f', Mailbox="{_short(mailbox)}"' if mailbox else ""
+        return Target("shared", f'UseSharedMailbox="{use}"{named} (line {line}): a shared mailbox')
+    shared = _value(attrs, "SharedMailbox")
+    if shared:
+        return Target("shared", f'SharedMailbox="{_short(shared)}" (line {line}): a shared mailbox')
+    for key in _MAILBOX_KEYS:
+        value = _value(attrs, key)
+        if value and "@" in value and not is_expression(value) and value.lower() != me:
+            return Target("shared", f'{key}="{_short(value)}" (line {line}): another mailbox or calendar than the '
+                                    "signed-in user's")
+    return None
+
+
+def expression_evidence(attrs: Mapping[str, str], line: int) -> str:
+    """`Key="[expr]" (line N)` for the first attribute that decides whose data the element works on but holds an
+    expression (a site or item URL, a handed-over drive item, an Account): "" when there is none."""
+    for key in sorted(attrs):
+        value = _value(attrs, key)
+        if value is None or not is_expression(value):
+            continue
+        if _picker(key) or key in _ITEM_KEYS or key in _MAILBOX_KEYS:
+            return f'{key}="{_short(value)}" (line {line})'
+    return ""
