@@ -137,6 +137,7 @@ class Analysis(NamedTuple):
     undeclared: tuple[tuple["ActivityUse", ...], ...] = ()
     unused_declared: tuple[tuple[ActivityRef, Rule], ...] = ()
     wider_targets: tuple[tuple[ActivityRef, "ActivityUse"], ...] = ()
+    expression_targets: tuple[tuple["ActivityUse", tuple[str, ...]], ...] = ()
     scope_requests: tuple["ScopeRequest", ...] = ()
     project_needs: tuple[Need, ...] = ()
     observed: "Observed | None" = None
@@ -206,6 +207,7 @@ def analyse(engine: "Engine", manifest: Manifest, registration: Registration | N
 
 def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> Analysis:
     from scopelint.drift import (
+        expression_targets,
         libraries,
         undeclared_calls,
         undeclared_uses,
@@ -233,6 +235,7 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
     return analysis._replace(project=project, undeclared=undeclared,
                              unused_declared=unused_declarations(manifest, project, engine.rules),
                              wider_targets=wider_targets(manifest, project, engine.rules),
+                             expression_targets=expression_targets(manifest, project, engine.rules),
                              project_needs=tuple(project_needs), undeclared_calls=calls,
                              unresolved_calls=unresolved_calls(project),
                              libraries=libraries(project, engine.rules))

@@ -23,6 +23,7 @@ from scopelint.uipath import (
     ScopeValue,
     scan,
 )
+from scopelint.uipath.targets import WIDTH
 from scopelint.yamlio import DEFAULT_LIMITS, Limits
 
 _GRAPH_PREFIX = "https://graph.microsoft.com/"
@@ -79,17 +80,40 @@ def undeclared_uses(manifest: Manifest, project: Project, rules: RuleBook) -> tu
 
 def wider_targets(manifest: Manifest, project: Project, rules: RuleBook
                   ) -> tuple[tuple[ActivityRef, ActivityUse], ...]:
-    """Declared activities the workflows point at a site (first such use) while the manifest declares another
-    target: the declared permission cannot reach that data."""
+    """Declared activities the workflows point at wider data than the manifest declares (a site, another user's
+    drive, a shared mailbox; the first use of the widest such target) where the rule needs another permission
+    for that target under the manifest's auth (application auth has no own/shared split): the declared permission
+    cannot reach that data."""
     out = []
     for ref in manifest.activities:
         rule = rules.find(ref.ref)
-        if rule is None or ref.target == "site" or not rule.site:
+        if rule is None:
             continue
-        use = next((a for a in project.activities if not a.disabled and a.target == "site"
-                    and _key(a) == _key(rule.cls)), None)
-        if use is not None:
-            out.append((ref, use))
+        wider = [a for a in project.activities if not a.disabled and _key(a) == _key(rule.cls)
+                 and WIDTH.index(a.target) > WIDTH.index(ref.target) and manifest.auth in rule.option(a.target)]
+        if wider:
+            out.append((ref, max(wider, key=lambda a: WIDTH.index(a.target))))
+    return tuple(out)
+
+
+def expression_targets(manifest: Manifest, project: Project, rules: RuleBook
+                       ) -> tuple[tuple[ActivityUse, tuple[str, ...]], ...]:
+    """Active uses whose target attribute holds an expression (so they are taken to work on the user's own data) of
+    activities whose permission depends on the target under the manifest's auth, each with the targets its rule has
+    options for; not for an activity the manifest already declares with a target other than own (answered)."""
+    answered = set()
+    for ref in manifest.activities:
+        rule = rules.find(ref.ref)
+        if rule is not None and ref.target != "own":
+            answered.add(_key(rule.cls))
+    out = []
+    for a in project.activities:
+        rule = rules.find(a.rule) if a.rule and a.target_expression and not a.disabled and a.target == "own" else None
+        if rule is None or _key(rule.cls) in answered:
+            continue
+        options = tuple(t for t in ("site", "shared") if manifest.auth in rule.option(t))
+        if options:
+            out.append((a, options))
     return tuple(out)
 
 

@@ -1,4 +1,4 @@
-"""The `project` family (SL301-SL311): the manifest against the UiPath project it names (`project: .`)."""
+"""The `project` family (SL301-SL312): the manifest against the UiPath project it names (`project: .`)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,16 @@ def site_project(tmp_path: Path, target: str) -> tuple[Path, list]:
     return folder / "scopelint.yaml", []
 
 
+def expression_project(tmp_path: Path, target: str) -> tuple[Path, list]:
+    """A project whose Download File gets its item URL from a variable, declared with `target`."""
+    manifest, args = site_project(tmp_path, target)
+    main = manifest.parent / "Main.xaml"
+    main.write_text(main.read_text().replace("UploadFilesConnections", "DownloadFileConnections").replace(
+        '"https://contoso.sharepoint.com/sites/finance/Shared%20Documents"', '"[in_ReportUrl]"'))
+    manifest.write_text(manifest.read_text().replace("UploadFilesConnections", "DownloadFileConnections"))
+    return manifest, args
+
+
 HTTP_MAILER_CALLS = ("GET /me/mailFolders/inbox/messages", "POST /users/{id}/sendMail",
                      "PATCH /users/{id}/messages/{id}")
 
@@ -92,6 +102,7 @@ CASES = {
     "unresolved-graph-call": (lambda t: standalone(t, "http-mailer"), example),
     "graph-library": (lambda t: standalone(t, "library-only"), example),
     "target-wider": (lambda t: site_project(t, "own"), lambda t: site_project(t, "site")),
+    "target-expression": (lambda t: expression_project(t, "own"), lambda t: expression_project(t, "site")),
 }
 
 

@@ -181,3 +181,156 @@ def test_scan_write_declares_the_site_target_and_scopes_reach_the_library(tmp_pa
     assert "  - UiPath.MicrosoftOffice365.Activities.Files.DownloadFileConnections\n" in text
     needed = _scopes(cli, folder / "scopelint.yaml")
     assert "Files.ReadWrite" not in needed and "Files.Read" not in needed
+
+
+# Shapes seen in the public projects of REAL-PROJECTS.md section 1 (written afresh, not copied): classic activities
+# inside an Office 365 scope naming a mailbox or calendar owner in Account, Integration Service activities with a
+# shared mailbox, an item handed over from another activity (ItemSelectionMode="UseExisting"), classic Find Files
+# And Folders with SiteUrl/DriveName from the configuration, and other users' OneDrive URLs.
+_SHAPES = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities"
+ xmlns:uma="clr-namespace:UiPath.MicrosoftOffice365.Activities;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umam="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umac="clr-namespace:UiPath.MicrosoftOffice365.Activities.Calendar;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umaf="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umamm="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail.Models;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">
+  <Sequence>
+    <uma:Office365ApplicationScope AuthenticationType="UsernameAndPassword" Username="robot@contoso.com"
+      Account="Please select an account." OAuthApplication="Custom">
+      <uma:Office365ApplicationScope.Body>
+        <ActivityAction x:TypeArguments="x:Object">
+          <Sequence>
+            <umam:SendMail Account="finance-desk@contoso.com" Subject="s" />
+            <umam:SendMail Account="robot@contoso.com" Subject="mine" />
+            <umam:SendMail Account="[in_Config(&quot;Mailbox&quot;).ToString]" Subject="from config" />
+            <umam:SendMail Account="{x:Null}" Subject="blank: the user's own" />
+            <umac:CreateEvent Account="rooms@contoso.com" />
+            <umaf:FindFilesAndFolders SiteUrl="[in_SiteUrl]" DriveName="[in_DriveName]" Results="[found]" />
+            <umaf:UploadFile Destination="[found(0)]" LocalFilePath="[file]" />
+            <umaf:FindFilesAndFolders SiteUrl="https://contoso-my.sharepoint.com/personal/robot_contoso_com" />
+            <umaf:FindFilesAndFolders SiteUrl="https://contoso-my.sharepoint.com/personal/adele_contoso_com" />
+          </Sequence>
+        </ActivityAction>
+      </uma:Office365ApplicationScope.Body>
+    </uma:Office365ApplicationScope>
+    <umam:SendMailConnections ConnectionId="c" UseConnectionService="True" UseSharedMailbox="True"
+      Mailbox="[str_Account]" />
+    <umam:GetEmailListConnections ConnectionId="c" UseConnectionService="True">
+      <umam:GetEmailListConnections.Mailbox>
+        <umamm:MailboxArgument UseSharedMailbox="True" />
+      </umam:GetEmailListConnections.Mailbox>
+    </umam:GetEmailListConnections>
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" ItemSelectionMode="UseExisting"
+      Item="[files(0)]" />
+    <umaf:UploadFilesConnections ConnectionId="c" UseConnectionService="True"
+      ManualEntryItemUrl="https://contoso-my.sharepoint.com/personal/adele_contoso_com/Documents/Reports" />
+  </Sequence>
+</Activity>
+"""
+
+
+def _shapes(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
+    (folder / "Main.xaml").write_text(_SHAPES, encoding="utf-8")
+    return folder
+
+
+def _by_line(folder: Path) -> dict[int, tuple[str, str, str]]:
+    from scopelint.uipath import scan
+
+    project = scan(folder).projects[0]
+    return {a.line: (a.target, a.target_evidence, a.target_expression) for a in project.activities}
+
+
+def test_scan_reads_mailbox_and_calendar_owners_other_than_the_signed_in_user(tmp_path):
+    found = _by_line(_shapes(tmp_path / "robot"))
+    assert found[9] == ("own", "", "")  # the scope's own Account/Username are who signs in, not a target
+    assert found[14] == ("shared", 'Account="finance-desk@contoso.com" (line 14): another mailbox or calendar than '
+                                   "the signed-in user's", "")
+    assert found[15] == ("own", "", "")  # the signed-in user's own address
+    assert found[16] == ("own", "", 'Account="[in_Config("Mailbox").ToString]" (line 16)')
+    assert found[17] == ("own", "", "")
+    assert found[18] == ("shared", 'Account="rooms@contoso.com" (line 18): another mailbox or calendar than the '
+                                   "signed-in user's", "")
+    assert found[27] == ("shared", 'UseSharedMailbox="True", Mailbox="[str_Account]" (line 27): a shared mailbox', "")
+    assert found[29] == ("shared", 'UseSharedMailbox="True" (line 31): a shared mailbox', "")
+
+
+def test_scan_labels_another_users_onedrive_shared_and_expressions_unknown(tmp_path):
+    found = _by_line(_shapes(tmp_path / "robot"))
+    assert found[19] == ("own", "", 'DriveName="[in_DriveName]" (line 19)')
+    assert found[20] == ("own", "", 'Destination="[found(0)]" (line 20)')
+    assert found[21] == ("own", "", "")  # the signed-in user's own OneDrive (robot@contoso.com)
+    assert found[22] == ("shared", 'SiteUrl="https://contoso-my.sharepoint.com/personal/adele_contoso_com" (line 22): '
+                                   "another user's OneDrive", "")
+    assert found[34] == ("own", "", 'Item="[files(0)]" (line 34)')
+    assert found[36] == ("shared", 'ManualEntryItemUrl="https://contoso-my.sharepoint.com/personal/adele_contoso_com/'
+                                   "Documents/Reports\" (line 36): another user's OneDrive", "")
+
+
+def test_another_users_onedrive_needs_a_permission_that_reaches_it(tmp_path, cli):
+    for cls, own, shared in (("DownloadFile", "Files.Read", "Files.Read.All"),
+                             ("UploadFile", "Files.ReadWrite", "Files.ReadWrite.All"),
+                             ("UploadFilesConnections", "Files.ReadWrite", "Files.ReadWrite.All")):
+        folder = tmp_path / cls
+        folder.mkdir()
+        assert _scopes(cli, _manifest(folder, "shared", activities=(cls,))) == [shared], cls
+        (folder / "own").mkdir()
+        assert _scopes(cli, _manifest(folder / "own", None, activities=(cls,))) == [own], cls
+    code, findings = _check(cli, _manifest(tmp_path / "DownloadFile", "shared", activities=("DownloadFile",)),
+                            [("Files.Read", "delegated")])
+    assert code == 1
+    assert sorted((f["kind"], f["permission"]) for f in findings) == [("excess", "Files.Read"),
+                                                                       ("missing", "Files.Read.All")]
+
+
+def _shapes_manifest(folder: Path, entries: str) -> Path:
+    path = folder / "scopelint.yaml"
+    path.write_text(f"scopelint: 1\nname: robot\nauth: delegated\nproject: .\nactivities:\n{entries}",
+                    encoding="utf-8")
+    return path
+
+
+def _project_findings(cli, manifest: Path, kind: str) -> list[dict]:
+    run = cli("check", manifest, "--format", "json")
+    assert run.code in (0, 1), run.stderr
+    return [f for f in json.loads(run.stdout)["findings"] if f["kind"] == kind]
+
+
+def test_an_expression_target_is_an_info_finding_naming_activity_attribute_and_line(tmp_path, cli):
+    folder = _shapes(tmp_path / "robot")
+    manifest = _shapes_manifest(folder, "  - SendMail\n  - FindFilesAndFolders\n  - UploadFile\n"
+                                        "  - DownloadFileConnections\n")
+    found = {(f["line"], f["severity"]) : f for f in _project_findings(cli, manifest, "target-expression")}
+    assert sorted(found) == [(16, "info"), (19, "info"), (20, "info"), (34, "info")]
+    send = found[(16, "info")]
+    assert send["file"].endswith("Main.xaml")
+    assert send["message"].startswith("Send Mail: whose data it works on is set at run time "
+                                      '(Account="[in_Config("Mailbox").ToString]" (line 16))')
+    assert "'target: shared'" in send["suggestion"] and "'target: site'" not in send["suggestion"]
+    upload = found[(20, "info")]
+    assert upload["message"].startswith('Upload File: whose data it works on is set at run time '
+                                        '(Destination="[found(0)]" (line 20))')
+    assert "'target: site' or 'target: shared' on its entry under activities: in the manifest" in upload["suggestion"]
+
+
+def test_declaring_a_target_answers_the_expression_finding(tmp_path, cli):
+    folder = _shapes(tmp_path / "robot")
+    manifest = _shapes_manifest(folder, "  - activity: SendMail\n    target: shared\n"
+                                        "  - activity: FindFilesAndFolders\n    target: site\n"
+                                        "  - activity: UploadFile\n    target: site\n"
+                                        "  - activity: DownloadFileConnections\n    target: site\n")
+    assert _project_findings(cli, manifest, "target-expression") == []
+
+
+def test_a_literal_shared_mailbox_declared_own_is_target_wider(tmp_path, cli):
+    folder = _shapes(tmp_path / "robot")
+    manifest = _shapes_manifest(folder, "  - SendMail\n")
+    wider = _project_findings(cli, manifest, "target-wider")
+    assert [(w["activity"], w["suggestion"]) for w in wider] == [
+        ("SendMail", "add 'target: shared' to the activity entry (or run scopelint scan --write)")]
+    assert wider[0]["evidence"] == [f"{folder / 'Main.xaml'}:14: Account=\"finance-desk@contoso.com\" (line 14): "
+                                    "another mailbox or calendar than the signed-in user's"]
+    manifest = _shapes_manifest(folder, "  - activity: SendMail\n    target: shared\n")
+    assert _project_findings(cli, manifest, "target-wider") == []

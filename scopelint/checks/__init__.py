@@ -118,10 +118,17 @@ CHECKS: tuple[Check, ...] = (
           "Microsoft Graph (a wrapper such as LIB_GraphAPI). What it calls is invisible to the scan: describe its "
           "activities in a rule pack (--rules) or list its Graph calls under `operations:`.", "project", "project"),
     Check("SL311", "target-wider", "error", "a workflow works on wider data than the manifest declares",
-          "The workflow points the activity at a SharePoint site library or another user's OneDrive (a literal URL "
-          "in the XAML; the evidence names the attribute and line), but the manifest declares it for the user's own "
-          "data, so the permission checked (Files.Read / Files.ReadWrite) cannot reach it. Add `target: site` to "
-          "the activity entry (or run scopelint scan --write).", "project", "project"),
+          "The workflow points the activity at a SharePoint site library (target site), another user's OneDrive or a "
+          "shared mailbox or calendar (target shared) -- a literal URL, `UseSharedMailbox` or `Account` in the XAML; "
+          "the evidence names the attribute and line -- but the manifest declares a narrower target, so the "
+          "permission checked (e.g. Files.ReadWrite, Mail.Send) cannot reach that data. Add the target named in the "
+          "finding to the activity entry (or run scopelint scan --write).", "project", "project"),
+    Check("SL312", "target-expression", "info", "whose data an activity works on is set by an expression",
+          "The attribute that says where the activity's data lives (a site or item URL, a drive item handed over "
+          "from another activity, a mailbox Account) is an expression, so scopelint cannot tell whether it points "
+          "at the user's own OneDrive or mailbox, a SharePoint site or someone else's data; it checks the activity "
+          "as target own. Declare `target: site` or `target: shared` on the activity entry if that is where it "
+          "points (that silences this finding).", "project", "project"),
     Check("SL401", "expired-exception", "warning", "an accepted exception has expired",
           "An `accept:` entry passed its `expires` date; the finding it suppressed is reported again. Review it and "
           "extend the date or fix the registration.", "exceptions", "accept"),

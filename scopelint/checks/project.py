@@ -1,4 +1,4 @@
-"""Checks of a manifest against the UiPath project it describes (SL301-SL310): activities used but not declared
+"""Checks of a manifest against the UiPath project it describes (SL301-SL312): activities used but not declared
 and the reverse, scopes requesting what the registration lacks, the package dependency, UiPath's public app, the
 sign-in mode, Graph calls made outside the activity packages, and libraries that may call Graph themselves.
 Disabled code (inside CommentOut) never makes an activity "undeclared", but it does count as a use, so declaring an
@@ -33,14 +33,29 @@ def unused_activity(a: Analysis) -> list[Finding]:
             for ref, rule in a.unused_declared]
 
 
+_WHOSE = {"site": "a SharePoint site or a group's drive",
+          "shared": "data shared with the user (another user's OneDrive, a shared mailbox or calendar)"}
+
+
 def target_wider(a: Analysis) -> list[Finding]:
     m = a.manifest
     return [make("target-wider",
-                 f"'{ref.ref}' is declared for target {ref.target}, but {use.file}:{use.line} points it at a "
-                 f"SharePoint site or another user's drive", m.path, line=ref.line, activity=ref.ref,
+                 f"'{ref.ref}' is declared for target {ref.target}, but {use.file}:{use.line} points it at "
+                 f"{_WHOSE[use.target]}", m.path, line=ref.line, activity=ref.ref,
                  manifest=m.path, evidence=(f"{use.file}:{use.line}: {use.target_evidence}",),
-                 suggestion="add 'target: site' to the activity entry (or run scopelint scan --write)")
+                 suggestion=f"add 'target: {use.target}' to the activity entry (or run scopelint scan --write)")
             for ref, use in a.wider_targets]
+
+
+def target_expression(a: Analysis) -> list[Finding]:
+    return [make("target-expression",
+                 f"{use.title or use.name}: whose data it works on is set at run time ({use.target_expression}); "
+                 "it is checked as working on the user's own data (target own)",
+                 use.file, line=use.line, activity=use.canonical, manifest=a.manifest.path,
+                 evidence=(f"{use.file}:{use.line}: {use.target_expression}",),
+                 suggestion=" or ".join(f"'target: {t}'" for t in options) + " on its entry under activities: in "
+                 f"the manifest if it points at {' or '.join(_WHOSE[t] for t in options)}")
+            for use, options in a.expression_targets]
 
 
 def scope_not_granted(a: Analysis) -> list[Finding]:
