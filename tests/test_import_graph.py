@@ -165,3 +165,16 @@ def test_the_check_registry_imports_nothing_of_the_engine():
     assert {"scopelint.checks", "scopelint.results", "scopelint.analysis"} <= graph["scopelint.evaluation"]
     assert "scopelint.analysis" not in graph["scopelint.drift"]
     assert "scopelint.drift" in graph["scopelint.analysis"]
+
+
+def test_only_the_cli_imports_click():
+    """The command line is the only layer that knows click: commands, engine and reporters are plain functions, so
+    they run (and are tested) without it."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.split(".")[0] == "click" for n in names):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert sorted(set(offenders)) == ["scopelint/cli.py"]

@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from scopelint.findings import Finding
 from scopelint.results import Result, RunResult
 
@@ -63,10 +61,15 @@ def stream(pairs: Iterable[tuple[Result | None, list[Finding]]], color: bool, wr
 
 
 def _styler(color: bool) -> Callable[..., str]:
-    def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-        return click.style(text, fg=fg, bold=bold or None, dim=dim or None) if color else text
+    if color:
+        from scopelint.reporters.ansi import style
 
-    return style
+        return style
+
+    def plain(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+        return text
+
+    return plain
 
 
 def _manifest_lines(result: Result, findings: list[Finding], style) -> list[str]:
