@@ -1,26 +1,27 @@
-"""The command line: parse options, call the session and the engine, pick a reporter. Commands return their exit
-code (decided by findings.exit_code for findings); `_Group.main` is the only place that exits."""
+"""The command line: parse options into each command's options record, call its function in scopelint.commands,
+and exit in one place (`_Group.main`) with the code the function returns. The only module that imports click."""
 
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from scopelint import __version__
+from scopelint.commands import Console
 from scopelint.errors import ExternalError, InputError
-from scopelint.findings import SEVERITIES, Finding, exit_code
+from scopelint.findings import SEVERITIES
 from scopelint.reporters import formats as report_formats
-from scopelint.safetext import clean, for_terminal, human, scrub
+from scopelint.safetext import clean
 
 if TYPE_CHECKING:
-    from scopelint.manifest import Manifest
+    from scopelint.commands import LiveArgs
 
 _FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
                      ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -102,30 +103,35 @@ def _use_color(choice: str, stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def _announce(lines: list[str]) -> None:
-    """Notes on stderr ('scopelint: loaded rule pack ...'); none with check --quiet."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.meta.get("scopelint.quiet"):
-        return
-    for line in lines:
-        _err(f"scopelint: {line}")
-
-
 def _err(line: str) -> None:
     """One line on standard error, its input values made safe for terminals and CI logs (safetext)."""
     click.echo(clean(line), err=True)
 
 
-def _say(line: str) -> None:
-    """One human-readable line on standard output, made safe like `_err`."""
-    click.echo(clean(line))
+class _Terminal(Console):
+    """The terminal as a command's Console: click.echo for lines, fileio.write_stream for whole outputs, a
+    progress bar when standard error is a terminal."""
+
+    def write(self, text: str, err: bool = False) -> None:
+        click.echo(text, nl=False, err=err)
+
+    def show(self, text: str) -> None:
+        from scopelint.fileio import write_stream
+
+        write_stream(sys.stdout, text)
+
+    def progress(self, total: int, label: str) -> AbstractContextManager[Callable[[int], None] | None]:
+        return _progress_bar(total, label) if sys.stderr.isatty() and total > 0 else nullcontext(None)
 
 
-def _show(text: str) -> None:
-    """A whole rendered output on standard output, written whole or failing loudly (fileio.write_stream)."""
-    from scopelint.fileio import write_stream
+@contextmanager
+def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        def advance(done: int) -> None:
+            bar.update(done - bar.pos)
 
-    write_stream(sys.stdout, text)
+        yield advance
+
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,21 +158,11 @@ def _live_options(func):
     return func
 
 
-def _live_settings(tenant, token_env, graph_url, timeout, **extra):
-    from scopelint.graph import live_options
 
-    return live_options(graph_url=graph_url, tenant=tenant, token_env=token_env, timeout=timeout, **extra)
+def _live_args(tenant: str | None, token_env: str | None, graph_url: str | None, timeout: float) -> LiveArgs:
+    from scopelint.commands import LiveArgs
 
-
-def _session(manifests, rule_paths, config_file, configs=None):
-    """Knowledge for a run: built-in rules, the --rules packs and those the manifests' configurations name."""
-    from scopelint.config import ConfigFinder
-    from scopelint.session import Session
-
-    configs = configs or ConfigFinder(config_file)
-    session = Session(rule_paths=[Path(p) for p in rule_paths] + configs.rule_paths(manifests), configs=configs)
-    _announce(session.announcements)
-    return session
+    return LiveArgs(tenant, token_env, graph_url, timeout)
 
 
 _CHECK_EPILOG = """\b
@@ -214,68 +210,17 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
 
     Whatever goes to files, the console gets the findings: the text report (one line each with --quiet), and
     under GitHub Actions also workflow annotations."""
-    from scopelint.session import find_manifests, manifests_affected_by
+    from scopelint.commands.check import CheckOptions
+    from scopelint.commands.check import check as run
 
-    click.get_current_context().meta["scopelint.quiet"] = quiet
     targets = _output_targets(formats, outputs, quiet)
-    from scopelint.config import ConfigFinder
-
-    configs = ConfigFinder(config_file)  # its exclude: patterns apply to the folder search
-    manifests = manifests_affected_by(paths) if changed else find_manifests(paths or ["."], configs)
-    if not manifests:
-        if changed:
-            return 0
-        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    session = _session(manifests, rule_paths, config_file, configs)
-    override, loader = _registration_source(session, registration, live, app_id,
-                                            (tenant, token_env, graph_url, timeout))
-    observed = _observed(session, logs, None, None, None, None, False) if logs else None
-    if not logs and len(targets) == 1 and targets[0][1] is None and targets[0][0] in ("text", "json"):
-        fail = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
-        pairs = session.each(manifests, override, loader, Path(project) if project else None)
-        meta = session.meta()
-        if stamp:
-            from scopelint.stamp import stamp as made_from
-
-            meta["stamp"] = made_from()
-        return _stream(pairs, targets[0][0], meta, fail, _use_color(color, sys.stdout))
-    report = session.check(manifests, override, loader, Path(project) if project else None, observed)
-    input_errors = _input_errors(report)
-    report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
-    if stamp:
-        from scopelint.stamp import stamp as made_from
-
-        report.meta["stamp"] = made_from()
-    _emit(report, targets, session, color=color)
-    return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
-
-
-def _stream(pairs, fmt: str, meta: dict, fail_level: str, color: bool) -> int:
-    """One text or JSON report on standard output, written while the manifests are checked (flat memory however
-    many there are); unreadable files are reported on stderr as they come. The same output as `_emit`'s."""
-    from scopelint.reporters import json_format, text
-
-    seen: dict[str, Finding] = {}  # one finding per severity (and bad input) is all the exit code needs
-
-    def watched():
-        for result, findings in pairs:
-            for f in findings:
-                if f.kind == "invalid-input":
-                    _err(_input_error_line(f))
-                    seen.setdefault("invalid-input", f)
-                elif f.suppressed_by is None:
-                    seen.setdefault(f.severity, f)
-            yield scrub((result, findings)) if fmt == "text" else (result, findings)  # values safe for terminals
-
-    def write(chunk: str) -> None:
-        _show(for_terminal(chunk) if fmt == "text" and not color else chunk)
-
-    if fmt == "text":
-        text.stream(watched(), color, write)
-    else:
-        json_format.stream(watched(), meta, write)
-    return exit_code([f for k, f in seen.items() if k != "invalid-input"], fail_level,
-                     input_error="invalid-input" in seen)
+    if not live and (app_id or tenant or token_env or graph_url):
+        raise click.UsageError("--app-id, --tenant, --token-env and --graph-url read the tenant: add --live")
+    if live and registration:
+        raise click.UsageError("--registration reads a file and --live reads the tenant: give one of them")
+    return run(CheckOptions(paths, tuple(targets), registration, _use_color(color, sys.stdout), stamp, strict,
+                            fail_level, rule_paths, config_file, changed, live, app_id, project, logs,
+                            _live_args(tenant, token_env, graph_url, timeout)), _Terminal(quiet))
 
 
 @main.command()
@@ -313,35 +258,17 @@ def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, r
 
     Reads Microsoft Graph activity logs (--logs FILE..., or --workspace ID live) and joins them with the
     manifests under PATHS and their registrations; without PATHS, each app of the logs against its tokens."""
-    from scopelint.session import find_manifests
-    from scopelint.usage.kql import summary_query
-    from scopelint.usage.run import registration_app_ids, usage_report
+    from scopelint.commands.usage import UsageOptions
+    from scopelint.commands.usage import usage as run
 
     bound, app = _usage_filters(since, app_id)
     if not (logs or workspace or show_query):
         raise click.UsageError("give --logs FILE (repeatable) or --workspace ID")
     targets = _output_targets(formats, outputs)
-    manifests = find_manifests(paths) if paths else []
-    session = _session(manifests, rule_paths, config_file)
-    override = Path(registration) if registration else None
-    query = None
-    if workspace or show_query:
-        query = summary_query([app] if app else registration_app_ids(session, manifests, override), bound)
-    if show_query:
-        click.echo(query, nl=False)
-        return 0
-    remote = None
-    if workspace:
-        from scopelint.usage.live import workspace_options
+    return run(UsageOptions(paths, logs, workspace, show_query, app, bound, auth, show_users, registration,
+                            tuple(targets), _use_color("auto", sys.stdout), strict, fail_level, rule_paths,
+                            config_file, logs_url, tenant, token_env, timeout), _Terminal())
 
-        remote = workspace_options(workspace, logs_url, tenant, token_env, timeout)
-        _announce([f"querying Log Analytics workspace {remote.workspace} live at {remote.url}"])
-    observed = _observed(session, logs, remote, query, bound, app, show_users, auth)
-    report = usage_report(session, manifests, override, observed)
-    input_errors = _input_errors(report)
-    report.fail_level = fail_level or ("warning" if strict else session.configs.fail_level(manifests) or "error")
-    _emit(report, targets, session)
-    return exit_code(report.findings, report.fail_level, input_error=bool(input_errors))
 
 
 def _usage_filters(since, app_id):
@@ -354,59 +281,6 @@ def _usage_filters(since, app_id):
         raise click.BadParameter(str(exc), param_hint="--since") from None
     return bound, (check_app_id(app_id, "--app-id") if app_id else None)
 
-
-def _observed(session, logs, remote, query, since, app_id, show_users, auth=None):
-    """Count the calls of every log source once (a progress bar on a terminal) for the join with manifests."""
-    from scopelint.operations import load_operations
-    from scopelint.usage.readers import total_bytes
-    from scopelint.usage.run import ObservedUsage, count_calls, joiner
-
-    vocabulary = load_operations().vocabulary()
-    files = list(logs)
-    total = total_bytes(files)
-    if sys.stderr.isatty() and total > 0:
-        with click.progressbar(length=total, label="reading logs", file=sys.stderr) as bar:
-            def advance(done: int) -> None:
-                bar.update(done - bar.pos)
-
-            tally, sources = count_calls(files, remote, query, app_id, since, vocabulary, show_users, advance)
-    else:
-        tally, sources = count_calls(files, remote, query, app_id, since, vocabulary, show_users)
-    window = tally.window()
-    span = f", {window.first[:10]} to {window.last[:10]}" if window.first else ""
-    skipped = f" ({tally.filtered} left out by --app-id/--since)" if tally.filtered else ""
-    _announce([f"read {tally.rows} log row(s): {tally.calls} Graph call(s){span}{skipped}"])
-    return ObservedUsage(tally, sources, joiner(session.catalog, session.engine.lattice), auth, show_users)
-
-
-def _input_errors(report) -> list:
-    """Print each unreadable file as one line on stderr; return those findings (they make the exit code 2)."""
-    errors = [f for f in report.findings if f.kind == "invalid-input"]
-    for f in errors:
-        _err(_input_error_line(f))
-    return errors
-
-
-def _input_error_line(f) -> str:
-    where = f"{f.file}:{f.line}:{f.column}" if f.line and f.column else f"{f.file}:{f.line}" if f.line else f.file
-    return f"scopelint: error: {where}: {f.message}"
-
-
-def _registration_source(session, registration, live, app_id, live_args):
-    """What Session.check reads registrations from: a file, one live app for all, or live where manifests ask."""
-    if not live:
-        if app_id or any(live_args[:3]):
-            raise click.UsageError("--app-id, --tenant, --token-env and --graph-url read the tenant: add --live")
-        return (Path(registration) if registration else None), None
-    if registration:
-        raise click.UsageError("--registration reads a file and --live reads the tenant: give one of them")
-    from scopelint.graph import LiveLoader, check_app_id
-    from scopelint.manifest import LiveRegistration
-
-    opts = _live_settings(*live_args)
-    loader = LiveLoader(opts, session.catalog, lambda line: _announce([line]))
-    override = LiveRegistration(check_app_id(app_id, "--app-id"), opts.tenant) if app_id else None
-    return override, loader
 
 
 def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...],
@@ -440,26 +314,6 @@ def _format_of(path: str) -> str | None:
                  if name.endswith(suffix)), None)
 
 
-def _emit(report, targets, session, review_all: bool = False, color: str = "auto") -> None:
-    """Render each target; the review formats (and every format with `review_all`) get the review of the run."""
-    from dataclasses import replace
-
-    from scopelint.fileio import write_atomic
-    from scopelint.reporters import REVIEW_FORMATS, reporter
-
-    review = None
-    for fmt, out in targets:
-        shown = report
-        if review_all or fmt in REVIEW_FORMATS:
-            review = review or session.review(report)
-            shown = replace(report, review=review)
-        shown.color = out is None and fmt in ("text", "concise") and _use_color(color, sys.stdout)
-        text = reporter(fmt)(shown)
-        if out is None:
-            _show(text)
-        else:
-            write_atomic(out, text)
-
 
 @main.command()
 @click.argument("manifest", type=_PATH)
@@ -477,72 +331,10 @@ def scopes(manifest, fmt, registration, project, rule_paths, config_file) -> int
     """Print the minimal least-privileged permission set a manifest needs (what to tick in the portal), or the
     remedy that takes its registration there. Refuses (exit 1) when the project uses activities the manifest does
     not declare: a remedy must never remove what a workflow uses."""
-    session = _session([manifest], rule_paths, config_file)
-    return _scopes(session, Path(manifest), fmt, Path(registration) if registration else None,
-                   Path(project) if project else None)
+    from scopelint.commands.scopes import ScopesOptions
+    from scopelint.commands.scopes import scopes as run
 
-
-def _scopes(session, path: Path, fmt: str, registration: Path | None, project: Path | None) -> int:
-    """The minimal set or the remedy for one manifest, read from the same Analysis `check` reads."""
-    from scopelint.checks import BY_KIND
-    from scopelint.manifest import LiveRegistration, load_manifest
-    from scopelint.remedy import plan_remedy
-
-    config = session.config_for(path)
-    m = load_manifest(path, config.limits)
-    source = registration or m.registration or config.registration
-    remedy_format = fmt in ("manifest", "az", "terraform")
-    reg = None
-    if remedy_format and not isinstance(source, LiveRegistration):
-        reg = session.registration_for(m, registration, None, config)
-    result = session.evaluate(m, reg, session.project_for(m, project, config), config)
-    about_needs = [f for f in result.active if BY_KIND[f.kind].requires is None]
-    for f in about_needs:
-        _err(f"scopelint: {f.severity}: {f.file}:{f.line}: {f.message}")
-    if result.analysis.drifted:
-        for uses in result.analysis.undeclared:
-            _err(f"scopelint: error: {uses[0].file}:{uses[0].line}: {uses[0].canonical} is used by the project "
-                 "but not declared in the manifest")
-        click.echo("scopelint: error: no permission set printed: the manifest does not declare every activity its "
-                   "project uses, so following it could remove what a workflow needs; run 'scopelint scan --write', "
-                   "review the manifest, and run scopes again", err=True)
-        return 1
-    fail_level = session.configs.fail_level([path]) or "error"
-    if remedy_format:
-        _print_remedy(plan_remedy(result, session.catalog, __version__,
-                               source.client_id if isinstance(source, LiveRegistration) else None), fmt)
-    else:
-        _print_minimal(session, result, fmt)
-    return exit_code(about_needs, fail_level)
-
-
-def _print_minimal(session, result, fmt: str) -> None:
-    rows = []
-    for p in result.minimal:
-        info = session.catalog.get(p.type, p.name)
-        rows.append({
-            "permission": p.name,
-            "type": p.type,
-            "id": info.id if info else None,
-            "admin_consent": bool(info and info.admin_consent),
-            "needed_by": result.used_by.get(p, []),
-        })
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, sort_keys=True))
-        return
-    for row in rows:
-        admin = "  (admin consent)" if row["admin_consent"] else ""
-        _say(f"{row['permission']:<28} {row['type']:<12} {', '.join(row['needed_by'])}{admin}")
-
-
-def _print_remedy(plan, fmt: str) -> None:
-    from scopelint.reporters import remedy as layouts
-
-    if fmt == "manifest":
-        _announce([f"note: {n}" for n in layouts.notes(plan)])
-    render = {"manifest": layouts.render_manifest, "az": layouts.render_az, "terraform": layouts.render_terraform}[fmt]
-    text = render(plan)
-    _show(text if fmt == "manifest" else for_terminal(text))
+    return run(ScopesOptions(manifest, fmt, registration, project, rule_paths, config_file), _Terminal())
 
 
 @main.command("report")
@@ -560,26 +352,13 @@ def _print_remedy(plan, fmt: str) -> None:
 def report_command(paths, fmt, output, registration, rule_paths, config_file, logs, stamp) -> int:
     """Write an audit report for security review: per project the required permissions with their evidence,
     admin consent, privilege, findings and exceptions, and a ranking of the apps by privilege."""
-    from scopelint.session import find_manifests
+    from scopelint.commands.report import ReportOptions
+    from scopelint.commands.report import report as run
 
     fmt = fmt or (_format_of(output) if output else None) or "html"
     if fmt not in ("html", "markdown", "csv"):
         raise click.UsageError(f"an audit report is html, markdown or csv, not {fmt}")
-    manifests = find_manifests(paths or ["."])
-    if not manifests:
-        raise InputError("no scopelint.yaml found", ", ".join(paths) or ".")
-    session = _session(manifests, rule_paths, config_file)
-    observed = _observed(session, logs, None, None, None, None, False) if logs else None
-    report = session.check(manifests, Path(registration) if registration else None, observed=observed)
-    input_errors = _input_errors(report)
-    if stamp:
-        from scopelint.stamp import stamp as made_from
-
-        report.meta["stamp"] = made_from()
-    _emit(report, [(fmt, output)], session, review_all=True)
-    if output:
-        _announce([f"wrote {output}: {fmt} audit report of {len(report.results)} project(s)"])
-    return 2 if input_errors else 0
+    return run(ReportOptions(paths, fmt, output, registration, rule_paths, config_file, logs, stamp), _Terminal())
 
 
 @main.command()
@@ -595,52 +374,23 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> int:
 
     Lists what becomes newly required, what newly needs admin consent, and what is now removable. Exits 1 when a
     manifest names an activity or Graph call whose needs are unknown (the impact would be incomplete)."""
-    from scopelint.diff import diff_results, manifest_at_revision
-    from scopelint.fileio import write_atomic
-    from scopelint.manifest import load_manifest
-    from scopelint.reporters import diff_formats
-    from scopelint.session import find_manifests
+    from scopelint.commands.diff import DiffOptions
+    from scopelint.commands.diff import diff as run
 
-    if rev is None:
-        if len(manifests) != 2:
-            raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
-        heads = [Path(manifests[1])]
-        pairs: list[tuple[Manifest | None, Manifest]] = [(load_manifest(manifests[0]), load_manifest(manifests[1]))]
-    else:
-        heads = find_manifests(manifests or ["."])
-        if not heads:
-            raise InputError("no scopelint.yaml found", ", ".join(manifests) or ".")
-        pairs = [(manifest_at_revision(h, rev), load_manifest(h)) for h in heads]
-    session = _session(heads, rule_paths, config_file)
-    diffs = []
-    for path, (base, head) in zip(heads, pairs, strict=True):  # both versions with the head's configuration
-        config = session.config_for(path)
-        diffs.append(diff_results(session.evaluate(base, config=config) if base else None,
-                                  session.evaluate(head, config=config), session.catalog))
-    layout = {"text": diff_formats.render_text, "json": diff_formats.render_json,
-              "markdown": diff_formats.render_markdown}[fmt]
-    render = layout if fmt == "json" else human(layout)
-    if output:
-        write_atomic(output, render(diffs))
-    else:
-        _show(render(diffs))
-    errors = [f for d in diffs for f in d.findings if f.severity == "error"]
-    if output or fmt != "text":  # the text report shows them already
-        for f in errors:
-            _err(f"scopelint: error: {f.file}:{f.line}: {f.message}" if f.line
-                 else f"scopelint: error: {f.file}: {f.message}")
-    return exit_code(errors, "error")  # an unknown activity leaves the impact incomplete: not a pass
+    if rev is None and len(manifests) != 2:
+        raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
+    return run(DiffOptions(manifests, rev, fmt, output, rule_paths, config_file), _Terminal())
 
 
 @main.command()
 @click.argument("thing", nargs=-1, required=True)
 @click.option("--auth", type=click.Choice(["delegated", "application"]), default=None,
               help="Show one auth mode only.")
-def explain(thing, auth) -> None:
+def explain(thing, auth) -> int:
     """Explain an activity, a permission, a finding code, or a Graph call ('GET /me/messages')."""
-    from scopelint.explain import explain_text
+    from scopelint.commands.explain import explain as run
 
-    _show(for_terminal(explain_text(" ".join(thing), auth)))
+    return run(" ".join(thing), auth, _Terminal())
 
 
 @main.group()
@@ -651,30 +401,19 @@ def rules() -> None:
 @rules.command("list")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
-def rules_list(fmt, rule_paths) -> None:
+def rules_list(fmt, rule_paths) -> int:
     """List every known activity with its requirements and provenance."""
-    from scopelint.explain import rule_dict
-    from scopelint.session import Session
+    from scopelint.commands.rules import rules_list as run
 
-    session = Session(rule_paths=[Path(p) for p in rule_paths])
-    _announce(session.announcements)
-    rows = [rule_dict(r) for r in session.rules]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, sort_keys=True))
-        return
-    for r in rows:
-        delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
-        _say(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
+    return run(fmt, rule_paths, _Terminal())
 
 
 @rules.command("verify")
 def rules_verify() -> int:
     """Prove the rules and the lattice against the catalog and operation index in use; exit 1 on any disagreement."""
-    from scopelint.proofs import verify_bundled
+    from scopelint.commands.rules import rules_verify as run
 
-    text, code = verify_bundled()
-    click.echo(text, nl=False)
-    return code
+    return run(_Terminal())
 
 
 @main.group()
@@ -683,21 +422,11 @@ def catalog() -> None:
 
 
 @catalog.command("info")
-def catalog_info() -> None:
+def catalog_info() -> int:
     """Where the catalog comes from and how many permissions it holds."""
-    from scopelint.catalog import load_catalog
+    from scopelint.commands.catalog import catalog_info as run
 
-    cat = load_catalog()
-    if cat.fallback:
-        _announce([cat.fallback])
-    _say(f"origin:    {cat.origin}")
-    _say(f"source:    {cat.source}")
-    _say(f"retrieved: {cat.retrieved}")
-    if cat.source_note:
-        _say(f"note:      {cat.source_note}")
-    if cat.privilege_source:
-        _say(f"privilege levels: {cat.privilege_source}")
-    click.echo(f"delegated: {len(cat.names('delegated'))}\napplication: {len(cat.names('application'))}")
+    return run(_Terminal())
 
 
 @catalog.command("refresh")
@@ -707,38 +436,15 @@ def catalog_info() -> None:
 @click.option("--paths", type=_PATH, help="Microsoft's permissions.json (privilege levels, operations).")
 @click.option("--output", "-o", type=_PATH, help="Folder to write to (default: the user cache).")
 @_live_options
-def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, timeout) -> None:
+def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, timeout) -> int:
     """Refresh the permission catalog (and, with --paths, the operation index) from Microsoft's data."""
-    from scopelint.catalog import user_cache_dir
-    from scopelint.catalog_check import check_catalog
-    from scopelint.databuild import catalog_from_export, operations_from_paths
-    from scopelint.fileio import write_atomic
-    from scopelint.yamlio import Limits, load_json
+    from scopelint.commands.catalog import RefreshOptions
+    from scopelint.commands.catalog import catalog_refresh as run
 
     if bool(source) == live:
         raise click.UsageError("give --from FILE or --live (one of them)")
-    big = Limits(max_bytes=64 * 1024 * 1024)
-    paths_doc = load_json(paths, big) if paths else None
-    if live:
-        from scopelint.graph import catalog_from_tenant
-
-        opts = _live_settings(tenant, token_env, graph_url, timeout)
-        _announce([f"reading the permission catalog live from the tenant's Microsoft Graph service principal "
-                   f"({opts.base_url})"])
-        doc = catalog_from_tenant(opts, paths_doc, paths)
-    else:
-        doc = catalog_from_export(load_json(source, big), paths_doc, source)
-    check_catalog(doc, str(source) if source else opts.base_url)
-    folder = Path(output) if output else user_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / "catalog.json", json.dumps(doc, indent=0, sort_keys=True) + "\n")
-    written = [str(folder / "catalog.json")]
-    if paths_doc is not None:
-        ops = operations_from_paths(paths_doc, paths, doc)
-        write_atomic(folder / "operations.json", json.dumps(ops, separators=(",", ":"), sort_keys=True) + "\n")
-        written.append(str(folder / "operations.json"))
-    _say(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
-               f"{len(doc['application'])} application permissions")
+    return run(RefreshOptions(source, live, paths, output, _live_args(tenant, token_env, graph_url, timeout)),
+               _Terminal())
 
 
 @main.command()
@@ -746,22 +452,13 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
 @click.option("--output", "-o", type=_PATH, help="Write the snapshot to FILE (default: standard output).")
 @click.option("--show-users", is_flag=True, help="Record the object ids of users who consented (personal data).")
 @_live_options
-def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> None:
+def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> int:
     """Read an app registration and its consent live from Microsoft Graph into a snapshot for offline checks."""
-    from scopelint.catalog import load_catalog
-    from scopelint.fileio import write_atomic
-    from scopelint.graph import check_app_id, fetch_snapshot
-    from scopelint.snapshot import dumps, summary
+    from scopelint.commands.fetch import FetchOptions
+    from scopelint.commands.fetch import fetch as run
 
-    app_id = check_app_id(app_id)
-    opts = _live_settings(tenant, token_env, graph_url, timeout, show_users=show_users)
-    _announce([f"reading app registration {app_id} live from {opts.base_url}"])
-    snap = fetch_snapshot(app_id, opts, load_catalog())
-    if output is None:
-        _show(dumps(snap))
-        return
-    write_atomic(output, dumps(snap))
-    _say(f"wrote {output}: {summary(snap)}")
+    return run(FetchOptions(app_id, output, show_users, _live_args(tenant, token_env, graph_url, timeout)),
+               _Terminal())
 
 
 @main.command()
@@ -776,38 +473,18 @@ def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> 
 @click.option("--show-users", is_flag=True, help="Keep the object ids of users who consented (personal data).")
 @_live_options
 def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, tenant, token_env, graph_url,
-          timeout) -> None:
+          timeout) -> int:
     """Audit app registrations live: high-privilege and admin-consent permissions, unused requests (for apps a
     manifest under PATHS names), and grants without a matching request."""
-    from scopelint.fileio import write_atomic
-    from scopelint.graph import fetch_snapshots
-    from scopelint.reporters.tenant_audit import render
-    from scopelint.session import Session, find_manifests
-    from scopelint.tenant_audit import audit_apps
+    from scopelint.commands.audit import AuditOptions
+    from scopelint.commands.audit import audit as run
 
     if not live:
         raise click.UsageError("audit reads the tenant: add --live")
     if all_apps == bool(app_ids):
         raise click.UsageError("give --all-apps or --app-id ID (repeatable), not both")
-    opts = _live_settings(tenant, token_env, graph_url, timeout, concurrency=concurrency, show_users=show_users)
-    session = Session()
-    _announce(session.announcements)
-    manifests = find_manifests(paths) if paths else []
-    what = "every app registration" if all_apps else f"{len(set(app_ids))} app registration(s)"
-    _announce([f"auditing {what} live from {opts.base_url}"])
-
-    def progress(done: int, total: int, label: str) -> None:
-        _err(f"scopelint: [{done}/{total}] {label}")
-
-    snaps = fetch_snapshots(None if all_apps else list(app_ids), opts, session.catalog, progress)
-    audits, notes = audit_apps(snaps, manifests, session)
-    _announce(notes)
-    text = render(audits, fmt) if fmt == "json" else for_terminal(render(scrub(audits), fmt))
-    if output:
-        write_atomic(output, text)
-        _say(f"wrote {output}: {len(audits)} app(s)")
-    else:
-        _show(text)
+    return run(AuditOptions(paths, all_apps, app_ids, fmt, output, concurrency, show_users,
+                            _live_args(tenant, token_env, graph_url, timeout)), _Terminal())
 
 
 @main.command()
@@ -822,47 +499,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
               help="Workflows whose elements nest deeper than this are reported, not read.")
 def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> int:
     """Find the UiPath projects under PATH and the Microsoft 365 activities their workflows use."""
-    from scopelint.reporters.scan import render_text, stream_json
-    from scopelint.rules import load_builtin_rules
-    from scopelint.uipath import scan as scan_tree
+    from scopelint.commands.scan import ScanOptions
+    from scopelint.commands.scan import scan as run
 
-    if rule_paths:
-        from scopelint.session import Session
-
-        session = Session(rule_paths=[Path(p) for p in rule_paths])
-        _announce(session.announcements)
-        book = session.rules
-    else:
-        book = load_builtin_rules()
-    result = scan_tree(path, book, jobs, max_file_size * 1024 * 1024, max_xml_depth)
-    for d in result.all_diagnostics:
-        _err(f"scopelint: warning: {d.file}:{d.line}: {d.message}" if d.line
-             else f"scopelint: warning: {d.file}: {d.message}")
-    failed = False
-    if write:
-        from scopelint.manifest_write import write_manifests
-
-        outcomes = write_manifests(result, book)
-        failed = any(o.action == "error" for o in outcomes)
-        if fmt == "json":
-            rows = [{"path": o.path, "action": o.action, "added": list(o.added), "removed": list(o.removed),
-                     "notes": list(o.notes)} for o in outcomes]
-            click.echo(json.dumps({"manifests": rows}, indent=2, sort_keys=True))
-        else:
-            for o in outcomes:
-                changes = ", ".join([f"+{len(o.added)}"] * bool(o.added) + [f"-{len(o.removed)}"] * bool(o.removed))
-                _say(f"{o.action:<9} {o.path}" + (f" ({changes})" if changes else ""))
-                for name in o.added:
-                    _say(f"          + {name}")
-                for name in o.removed:
-                    _say(f"          - {name} (no workflow uses it)")
-                for note in o.notes:
-                    _say(f"          note: {note}")
-    else:
-        if fmt == "json":
-            stream_json(result, _show)
-        else:
-            _show(human(render_text)(result))
-    if result.nothing_read:
-        _err("scopelint: error: nothing could be read")
-    return 2 if result.nothing_read or failed else 0
+    return run(ScanOptions(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth), _Terminal())
