@@ -17,6 +17,7 @@ from scopelint.checks import GRANT_KINDS
 from scopelint.findings import SEVERITIES, Finding
 from scopelint.lattice import Lattice
 from scopelint.results import Result, RunResult
+from scopelint.rules import TARGETS
 
 if TYPE_CHECKING:
     from scopelint.uipath.model import Project
@@ -33,6 +34,18 @@ class EvidenceLink:
     provenance: str
     source: str | None
     found_at: tuple[str, ...] = ()
+    target: str = "own"
+    named: tuple[str, ...] = ()  # where the workflows name that target's data: `file:line: Attribute="..."`
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """The evidence for one permission that concerns one target (own, shared or site), with the sites, drives and
+    mailboxes the scanned workflows name for it."""
+
+    target: str
+    named: tuple[str, ...]
+    links: tuple[EvidenceLink, ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class PermissionRow:
     privilege: int | None
     status: str
     needed_by: tuple[EvidenceLink, ...] = ()
+    by_target: tuple[TargetGroup, ...] = ()  # needed_by grouped by target: own, shared, site
 
 
 @dataclass(frozen=True)
@@ -172,12 +186,37 @@ def _alternative_cover(needs: list[Need], held: set[Permission], lattice: Lattic
 def _row(p: Permission, catalog: Catalog, status: str, links: tuple[EvidenceLink, ...] = ()) -> PermissionRow:
     info = catalog.get(p.type, p.name)
     return PermissionRow(p, info.id if info else None, info.title if info else "", bool(info and info.admin_consent),
-                         info.privilege if info else None, status, links)
+                         info.privilege if info else None, status, links, _by_target(links))
+
+
+def _by_target(links: tuple[EvidenceLink, ...]) -> tuple[TargetGroup, ...]:
+    """The links grouped by target, narrowest first (own, shared, site), each with what its links name."""
+    groups = []
+    for target in TARGETS:
+        mine = tuple(link for link in links if link.target == target)
+        if mine:
+            groups.append(TargetGroup(target, tuple(dict.fromkeys(n for link in mine for n in link.named)), mine))
+    return tuple(groups)
 
 
 def _link(need: Need, scanned: Project | None) -> EvidenceLink:
-    return EvidenceLink(need.label, need.line, need.operations,
-                        need.provenance, need.source, _found_at(need, scanned) if scanned else ())
+    return EvidenceLink(need.label, need.line, need.operations, need.provenance, need.source,
+                        _found_at(need, scanned) if scanned else (), need.target,
+                        _named(need, scanned) if scanned else ())
+
+
+def _named(need: Need, project: Project) -> tuple[str, ...]:
+    """Where the workflows name the data of the need's target (a site URL, another user's drive, a mailbox): the
+    evidence of active uses scanned with that target; for a declared shared or site target also the uses whose
+    target is set at run time (the declaration answers them). At most five."""
+    if need.rule is None or need.target == "own":
+        return ()
+    cls = need.rule.cls.lower()
+    named = [f"{a.file}:{a.line}: {a.target_evidence}" if a.target == need.target else
+             f"{a.file}:{a.line}: set at run time: {a.target_expression}"
+             for a in project.activities if not a.disabled and a.canonical.lower() == cls
+             and (a.target == need.target or (a.target == "own" and a.target_expression))]
+    return tuple(named[:5])
 
 
 def _found_at(need: Need, project: Project) -> tuple[str, ...]:

@@ -100,7 +100,7 @@ def test_chromium_shows_the_audit_a_reviewer_needs(audit_html, tmp_path):
     assert re.search(r"1 mailer Mailer app 3 3 4 \(Directory\.ReadWrite\.All\)", summary)
     # evidence chain activity -> Graph call -> permission -> source
     assert re.search(r"Files\.ReadWrite Have full access to user files [0-9a-f-]{36} delegated no 2 missing "
-                     r"Write Range \(manifest line \d+\) → PATCH /me/drive/items/.* → documented: "
+                     r"target own Write Range \(manifest line \d+\) → PATCH /me/drive/items/.* → documented: "
                      r"https://docs\.uipath\.com/", text)
     # what the mailer needs and what it holds, each counted as the summary counts it (3 held, like the ranking row)
     assert ("Required permissions needing admin consent 2: Mail.ReadWrite (application), Mail.Send (application) "

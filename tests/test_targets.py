@@ -334,3 +334,76 @@ def test_a_literal_shared_mailbox_declared_own_is_target_wider(tmp_path, cli):
                                     "another mailbox or calendar than the signed-in user's"]
     manifest = _shapes_manifest(folder, "  - activity: SendMail\n    target: shared\n")
     assert _project_findings(cli, manifest, "target-wider") == []
+
+
+_REPORT_XAML = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities"
+ xmlns:umaf="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umam="clr-namespace:UiPath.MicrosoftOffice365.Activities.Mail;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">
+  <Sequence>
+    <umaf:UploadFilesConnections ConnectionId="c" UseConnectionService="True"
+      BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance" />
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[files(0)]" />
+    <umaf:CreateFolderConnections ConnectionId="c" UseConnectionService="True" NewFolderName="x" />
+    <umam:SendMailConnections ConnectionId="c" UseConnectionService="True" UseSharedMailbox="True"
+      Mailbox="ops@contoso.com" />
+  </Sequence>
+</Activity>
+"""
+
+
+def _report_project(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
+    (folder / "Main.xaml").write_text(_REPORT_XAML, encoding="utf-8")
+    (folder / "scopelint.yaml").write_text(
+        "scopelint: 1\nname: reports\nproject: .\nactivities:\n  - activity: UploadFilesConnections\n"
+        "    target: site\n  - activity: DownloadFileConnections\n    target: site\n  - CreateFolderConnections\n"
+        "  - activity: SendMailConnections\n    target: shared\n", encoding="utf-8")
+    return folder
+
+
+def test_the_audit_report_groups_evidence_by_target_in_markdown_and_csv(tmp_path, cli):
+    import csv
+
+    folder = _report_project(tmp_path / "reports")
+    run = cli("report", folder, "--format", "markdown")
+    assert run.code == 0, run.stderr
+    row = next(line for line in run.stdout.splitlines() if line.startswith("| Files.ReadWrite.All |"))
+    own, site = row.index("**target own**: Create Folder"), row.index("**target site** (")
+    assert own < site
+    assert 'BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance"' in row[site:]
+    assert 'set at run time: Item="\\[files\\(0\\)\\]"' in row[site:]
+    assert row[site:].index("Upload Files \\(site\\)") < row[site:].index("Download File \\(site\\)")
+    mail = next(line for line in run.stdout.splitlines() if line.startswith("| Mail.Send.Shared |"))
+    assert "**target shared** (" in mail and 'UseSharedMailbox="True", Mailbox="ops@' in mail
+    out = tmp_path / "report.csv"
+    assert cli("report", folder, "--format", "csv", "-o", out).code == 0
+    rows = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["permission"] == "Files.ReadWrite.All"]
+    assert [(r["target"], r["activity"]) for r in rows] == [
+        ("own", "Create Folder"), ("site", "Upload Files (site)"), ("site", "Download File (site)")]
+    assert rows[0]["target_data"] == ""
+    assert rows[1]["target_data"].endswith('Main.xaml:6: BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance" '
+                                           "(line 6)")
+
+
+def test_chromium_shows_the_evidence_grouped_by_target(tmp_path, cli):
+    import re
+    import shutil
+
+    from test_report_html import CHROMIUM, Page, chromium
+
+    if CHROMIUM is None or not shutil.which(CHROMIUM):
+        pytest.skip("no chromium binary (CI installs Debian's chromium)")
+    folder = _report_project(tmp_path / "reports")
+    out = tmp_path / "report.html"
+    assert cli("report", folder, "-o", out).code == 0
+    text = Page(chromium(tmp_path, "--dump-dom", out.as_uri()).stdout).visible
+    start = text.index("Least-privileged permissions")
+    row = text[text.index("Files.ReadWrite.All", start):text.index("Mail.ReadWrite.Shared", start)]
+    assert re.search(r"target own Create Folder \(manifest line 9\) → .*target site : \S+Main\.xaml:6: "
+                     r'BrowserSiteUrl="https://contoso\.sharepoint\.com/sites/finance" \(line 6\) , \S+Main\.xaml:8: '
+                     r'set at run time: Item="\[files\(0\)\]" \(line 8\) Upload Files \(site\)', row)
+    mail = text[text.index("Mail.Send.Shared", start):]
+    assert re.search(r'target shared : \S+Main\.xaml:10: UseSharedMailbox="True", Mailbox="ops@contoso\.com" '
+                     r"\(line 10\): a shared mailbox Send Email \(shared\)", mail)

@@ -10,10 +10,11 @@ import csv
 import io
 
 from scopelint.results import RunResult
+from scopelint.review import EvidenceLink
 
 COLUMNS = ("record", "project", "manifest", "registration", "permission", "type", "id", "admin_consent",
            "privilege", "status", "activity", "line", "operations", "provenance", "source", "code", "severity",
-           "message", "reason", "owner", "ticket", "expires", "used_at")
+           "message", "reason", "owner", "ticket", "expires", "used_at", "target", "target_data")
 
 
 def render(report: RunResult) -> str:
@@ -27,12 +28,14 @@ def render(report: RunResult) -> str:
         base = {"project": p.name, "manifest": p.manifest, "registration": p.registration or ""}
         for r in p.required:
             perm = _perm(r)
-            for link in r.needed_by or (None,):
+            links: list[EvidenceLink | None] = [link for g in r.by_target for link in g.links]
+            for link in links or [None]:
                 row = {**base, **perm, "record": "required"}
                 if link is not None:
                     row.update(activity=link.activity, line=link.line, operations=" ".join(link.operations),
                                provenance=link.provenance, source=link.source or "",
-                               used_at="; ".join(link.found_at))
+                               used_at="; ".join(link.found_at), target=link.target,
+                               target_data="; ".join(link.named))
                 writer.writerow(_safe(row))
         for r in p.granted:
             writer.writerow(_safe({**base, **_perm(r), "record": "requested"}))

@@ -12,7 +12,7 @@ from html import escape
 
 from scopelint.findings import Finding
 from scopelint.results import RunResult
-from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review
+from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review, TargetGroup
 from scopelint.stamp import describe
 
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$")
@@ -44,6 +44,8 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em;
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 ol.chain { margin: 0; padding-left: 1.2em; }
+.target + .target { margin-top: .4em; }
+.target-name { font-weight: 600; }
 .sev, .status { font-weight: 600; white-space: nowrap; }
 .sev-error, .status-missing, .status-excess, .status-expired { color: #a40000; }
 .sev-warning, .status-broader, .status-stale, .status-wrong-type { color: #7a4100; }
@@ -187,10 +189,17 @@ def _required(p: ProjectReview, i: int) -> list[str]:
             "(activity → Graph call → source)</caption>",
             _head("Permission", "Type", "Admin consent", "Privilege", "Status", "Evidence"), "<tbody>"]
     for r in p.required:
-        chain = "".join(f"<li>{_chain(link)}</li>" for link in r.needed_by)
-        out.append(f"<tr>{_perm_cells(r)}<td>{_status(r.status)}</td>"
-                   f'<td>{f"<ol class=chain>{chain}</ol>" if chain else "—"}</td></tr>')
+        evidence = "".join(_group(g) for g in r.by_target)
+        out.append(f"<tr>{_perm_cells(r)}<td>{_status(r.status)}</td><td>{evidence or '—'}</td></tr>")
     return [*out, "</tbody></table>"]
+
+
+def _group(g: TargetGroup) -> str:
+    """One target's evidence: whose data (own, shared, site) and what the workflows name, then the chains."""
+    named = ", ".join(f"<code>{_e(n)}</code>" for n in g.named)
+    chain = "".join(f"<li>{_chain(link)}</li>" for link in g.links)
+    return (f'<div class="target target-{_e(g.target)}"><span class=target-name>target {_e(g.target)}</span>'
+            + (f": {named}" if named else "") + f"<ol class=chain>{chain}</ol></div>")
 
 
 def _granted(p: ProjectReview, i: int) -> list[str]:

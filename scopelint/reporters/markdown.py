@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from scopelint.findings import SEVERITIES, Finding
 from scopelint.results import RunResult
-from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review
+from scopelint.review import EvidenceLink, PermissionRow, ProjectReview, Review, TargetGroup
 from scopelint.stamp import describe
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _project(p: ProjectReview) -> list[str]:
         out += ["| permission | type | admin consent | privilege | status | needed by (activity → Graph call → "
                 "source) |", "|---|---|---|---|---|---|"]
         for r in p.required:
-            chain = "<br>".join(_chain(link) for link in r.needed_by) or "—"
+            chain = "<br>".join(_group(g) for g in r.by_target) or "—"
             out.append(f"| {md(r.permission.name)} | {r.permission.type} | {'yes' if r.admin_consent else 'no'} | "
                        f"{r.privilege if r.privilege is not None else 'n/a'} | {md(r.status)} | {chain} |")
     else:
@@ -191,6 +191,12 @@ def _typed(r: PermissionRow) -> str:
 
 def _names(rows: tuple[PermissionRow, ...]) -> str:
     return f"{len(rows)} ({', '.join(md(_typed(r)) for r in rows)})" if rows else "0"
+
+
+def _group(g: TargetGroup) -> str:
+    """One target's evidence: whose data and what the workflows name, then its chains."""
+    named = f" ({', '.join(md(n) for n in g.named)})" if g.named else ""
+    return f"**target {g.target}**{named}: " + "<br>".join(_chain(link) for link in g.links)
 
 
 def _chain(link: EvidenceLink) -> str:

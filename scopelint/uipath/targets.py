@@ -29,6 +29,8 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from scopelint.rules import TARGETS
+
 # a literal SharePoint site or team site: a site library or a group's drive, not the signed-in user's own files
 SITE_URL = re.compile(r"\.sharepoint(?:-df)?\.(?:com|us|cn|de)/(?:sites|teams)/", re.IGNORECASE)
 # a personal OneDrive (<tenant>-my.sharepoint.com/personal/<owner>/...)
@@ -38,7 +40,7 @@ _ITEM_KEYS = ("Item", "Destination")  # a drive item handed over from another ac
 _OUTPUTS = ("DriveMetadata",)  # picker-like names that are results (Find Files And Folders), not inputs
 _MAILBOX_KEYS = ("Account",)  # classic mail and calendar activities: whose mailbox or calendar, blank = the user's
 _SIGNED_IN_KEYS = ("Account", "Username", "EmailAddress")  # on the Office 365 scope: who signs in
-WIDTH = ("own", "shared", "site")  # narrowest first: a use found with several targets takes the widest
+WIDTH = TARGETS  # narrowest first (own, shared, site): a use found with several targets takes the widest
 
 
 class Target(NamedTuple):
