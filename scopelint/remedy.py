@@ -17,6 +17,14 @@ from scopelint.results import Result
 
 _KEPT = {"cannot-judge": "cannot judge: {unknown} may need it",
          "project": "an activity the project's workflows use needs it"}
+# Microsoft's "selected" permissions (Sites.Selected, Lists.SelectedOperations.Selected, ...) reach nothing until an
+# administrator grants the app access to each resource, a grant made outside the app registration
+# (https://learn.microsoft.com/en-us/graph/permissions-selected-overview).
+_SELECTED_SUFFIX = ".selected"
+_SELECTED_NOTE = ("{name} ({type}) reaches only the sites (or lists, items) an administrator grants to the app, each "
+                  "one granted outside the app registration (POST /sites/{{site-id}}/permissions; "
+                  "https://learn.microsoft.com/en-us/graph/permissions-selected-overview): grant the app each site "
+                  "the workflows use, which scopelint does not check")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Remedy:
     unresolved: tuple[str, ...]
     other_resources: tuple[str, ...]
     version: str
+    outside: tuple[str, ...] = ()  # grants the target set relies on that are made outside the registration
 
 
 def plan_remedy(result: Result, catalog: Catalog, version: str, app_id: str | None = None) -> Remedy:
@@ -85,6 +94,8 @@ def plan_remedy(result: Result, catalog: Catalog, version: str, app_id: str | No
         unresolved=tuple(u.raw for u in reg.unresolved) if reg else (),
         other_resources=tuple(o.resource for o in reg.other_resources) if reg else (),
         version=version,
+        outside=tuple(_SELECTED_NOTE.format(name=e.permission.name, type=e.permission.type) for e in target
+                      if e.permission.name.lower().endswith(_SELECTED_SUFFIX)),
     )
 
 

@@ -407,3 +407,91 @@ def test_chromium_shows_the_evidence_grouped_by_target(tmp_path, cli):
     mail = text[text.index("Mail.Send.Shared", start):]
     assert re.search(r'target shared : \S+Main\.xaml:10: UseSharedMailbox="True", Mailbox="ops@contoso\.com" '
                      r"\(line 10\): a shared mailbox Send Email \(shared\)", mail)
+
+
+# ------------------------------------------------------------------ remedies for site targets: az, terraform, manifest
+def _access_check(cli, manifest: Path, access: list[tuple[str, str]], name: str) -> tuple[int, list[dict]]:
+    """Check the manifest against a registration that requests exactly `access` [(guid, Scope|Role)]."""
+    from scopelint.catalog import GRAPH_APP_ID
+
+    reg = manifest.parent / name
+    reg.write_text(json.dumps({"requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [
+        {"id": i, "type": t} for i, t in access]}]}), encoding="utf-8")
+    run = cli("check", manifest, "--registration", reg, "--format", "json")
+    return run.code, json.loads(run.stdout)["findings"]
+
+
+def _round_trip(cli, manifest: Path, access: list[tuple[str, str]]) -> None:
+    """The registration the remedy leads to passes check; without any one of its permissions it is missing."""
+    assert access
+    assert _access_check(cli, manifest, access, "built.json") == (0, [])
+    for gone in access:
+        code, findings = _access_check(cli, manifest, [a for a in access if a != gone], "less.json")
+        assert code == 1 and any(f["kind"] == "missing" for f in findings), gone
+
+
+def _az_access(script: str, today: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Today's grants after the az script's adds and deletes."""
+    import shlex
+
+    access = list(today)
+    for line in script.splitlines():
+        words = shlex.split(line) if line.startswith("az ad app permission") else []
+        if words[4:5] == ["add"]:
+            permission, kind = words[words.index("--api-permissions") + 1].split("=")
+            access.append((permission, kind))
+        elif words[4:5] == ["delete"]:
+            gone = words[words.index("--api-permissions") + 1]
+            access = [a for a in access if a[0] != gone]
+    return access
+
+
+def _terraform_access(block: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'resource_access \{\n    id   = "([0-9a-f-]{36})"\n    type = "(Scope|Role)"\n  \}', block)
+
+
+def test_az_remedy_for_a_site_target_adds_a_permission_that_reaches_the_library(tmp_path, cli):
+    from report_fixtures import guid
+
+    manifest = _manifest(tmp_path, "site", activities=("UploadFile", "DownloadFileConnections"))
+    write_registration(tmp_path / "app.json", [("Files.ReadWrite", "delegated")])
+    manifest.write_text(manifest.read_text() + "registration: app.json\n")
+    run = cli("scopes", manifest, "--format", "az")
+    assert run.code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    add = next(i for i, line in enumerate(lines) if line.startswith("az ad app permission add"))
+    assert lines[add - 1] == "# add Files.ReadWrite.All (delegated): needed by Download File (site), Upload File (site)"
+    assert f"--api-permissions {guid('Files.ReadWrite.All')}=Scope" in lines[add]
+    assert any(line.startswith("az ad app permission delete") and guid("Files.ReadWrite") in line for line in lines)
+    access = _az_access(run.stdout, [(guid("Files.ReadWrite"), "Scope")])
+    assert access == [(guid("Files.ReadWrite.All"), "Scope")]
+    _round_trip(cli, manifest, access)
+
+
+@pytest.mark.parametrize("auth", ["delegated", "application"])
+def test_terraform_and_manifest_remedies_for_a_site_target_round_trip(tmp_path, cli, auth):
+    from report_fixtures import guid
+
+    manifest = _manifest(tmp_path, "site", auth=auth, activities=("UploadFile", "ReadRange", "DownloadFile"))
+    run = cli("scopes", manifest, "--format", "terraform")
+    assert run.code == 0, run.stderr
+    access = _terraform_access(run.stdout)
+    if auth == "delegated":
+        assert access == [(guid("Files.ReadWrite.All"), "Scope")]
+        assert "# note:" not in run.stdout
+    else:
+        assert access == [(guid("Sites.Selected", "application"), "Role")]
+        assert ("# note: Sites.Selected (application) reaches only the sites (or lists, items) an administrator grants "
+                "to the app, each one granted outside the app registration (POST /sites/{site-id}/permissions; "
+                "https://learn.microsoft.com/en-us/graph/permissions-selected-overview)") in run.stdout
+        az = cli("scopes", manifest, "--format", "az").stdout
+        assert "# note: Sites.Selected (application) reaches only the sites" in az
+        assert _az_access(az, []) == access
+    _round_trip(cli, manifest, access)
+    doc = cli("scopes", manifest, "--format", "manifest")
+    assert doc.code == 0
+    entries = json.loads(doc.stdout)["requiredResourceAccess"][0]["resourceAccess"]
+    assert [(e["id"], e["type"]) for e in entries] == access
+    assert ("Sites.Selected" in doc.stderr) == (auth == "application")

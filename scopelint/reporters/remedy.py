@@ -30,8 +30,10 @@ def _about(e: RemedyEntry) -> str:
 
 
 def notes(plan: Remedy) -> list[str]:
-    """What the plan leaves to the user: entries without a GUID, unreadable entries, other APIs."""
-    out = [f"{e.permission.name} ({e.permission.type}) has no GUID in the permission catalog; add it by hand"
+    """What the plan leaves to the user: grants made outside the registration (Sites.Selected), entries without a
+    GUID, unreadable entries, other APIs."""
+    out = [_flat(n) for n in plan.outside]
+    out += [f"{e.permission.name} ({e.permission.type}) has no GUID in the permission catalog; add it by hand"
            for e in plan.target if e.id is None]
     out += [f"registration entry {_flat(raw)} could not be resolved and is left as it is" for raw in plan.unresolved]
     out += [f"permissions for resource {_flat(r)} are not Microsoft Graph and are left as they are"
