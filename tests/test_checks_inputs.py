@@ -1,8 +1,10 @@
-"""The `inputs` family (SL901 invalid-input): workflows of the project the scan could not read. (Unreadable
-manifests, registrations and configurations are reported by the session, exit 2: tests/test_badinput.py.)"""
+"""The `inputs` family (SL901 invalid-input): workflows of the project the scan could not read; SL902 capped-input:
+a workflow read whole whose flood of repeats was summarised. (Unreadable manifests, registrations and configurations
+are reported by the session, exit 2: tests/test_badinput.py.)"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,7 +22,22 @@ def example(tmp_path: Path, broken: bool = False) -> tuple[Path, list]:
     return folder / "scopelint.yaml", []
 
 
-CASES = {"invalid-input": (lambda t: example(t, broken=True), example)}
+def flooded(tmp_path: Path, calls: bool = True) -> tuple[Path, list]:
+    """The example plus a generated workflow with more Graph calls (HTTP Requests) than are listed one by one."""
+    manifest, _ = example(tmp_path)
+    from scopelint.uipath.xaml import MAX_USES_PER_FILE
+
+    call = ('<ui:HttpClient EndPoint="https://graph.microsoft.com/v1.0/me/messages" />\n' if calls else
+            '<ui:HttpClient EndPoint="https://example.org/v1.0/me/messages" />\n')
+    (manifest.parent / "Flood.xaml").write_text(
+        '<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        'xmlns:ui="http://schemas.uipath.com/workflow/activities">\n<Sequence>\n'
+        + call * (MAX_USES_PER_FILE + 5) + "</Sequence>\n</Activity>\n")
+    return manifest, []
+
+
+CASES = {"invalid-input": (lambda t: example(t, broken=True), example),
+         "capped-input": (flooded, lambda t: flooded(t, calls=False))}
 
 
 test_every_check_of_the_family_has_cases, test_positive, test_negative, _ = family_tests("inputs", CASES)
@@ -33,3 +50,17 @@ def test_severity_off(cli, tmp_path):
     run = cli("check", "--format", "json", manifest)
     assert run.code == 0 and "invalid-input" not in run.stdout
     assert '"needs"' in run.stdout or '"required"' in run.stdout
+
+
+def test_a_capped_workflow_is_a_warning_not_bad_input(cli, tmp_path):
+    """More than 10,000 identical Graph calls in one workflow: read whole, so check warns (SL902) and exits as its
+    other findings say, never 2 (which is for input that could not be read)."""
+    manifest, _ = flooded(tmp_path)
+    run = cli("check", "--format", "json", manifest)
+    found = [(f["code"], f["severity"], f["message"]) for f in json.loads(run.stdout)["findings"]
+             if f["kind"] in ("capped-input", "invalid-input")]
+    assert found == [("SL902", "warning", "10,005 Graph calls, more than 10,000 in one workflow: 5 that repeat one "
+                                          "already listed (but for the line) are not listed")]
+    assert run.code == 1  # the undeclared GET /me/messages (an error), not bad input
+    (manifest.parent / ".scopelint.yaml").write_text("severity:\n  SL308: off\n")
+    assert cli("check", manifest).code == 0

@@ -405,3 +405,23 @@ def test_a_remedy_never_removes_what_an_unlisted_graph_call_needs(cli, tmp_path)
     kinds = {(f["kind"], f.get("permission")) for f in json.loads(check.stdout)["findings"]}
     assert ("excess", "Mail.Send") not in kinds
     assert ("undeclared-operation", None) in kinds
+
+
+# ---------------------------------------------------------------------------------------------- caps
+def test_graph_calls_are_capped_per_file_like_activity_uses(cli, tmp_path):
+    """A generated code file with more Graph calls than the per-file cap: the repeats are summarised with a warning,
+    a new call after them is still listed, and scan still exits 0 (the file was read)."""
+    from scopelint.uipath.xaml import MAX_USES_PER_FILE
+
+    folder = tmp_path / "robot"
+    folder.mkdir()
+    (folder / "project.json").write_text('{"name": "Robot"}')
+    repeat = 'var r = await http.GetAsync("https://graph.microsoft.com/v1.0/me/messages");\n'
+    (folder / "Flood.cs").write_text(repeat * (MAX_USES_PER_FILE + 2)
+                                     + 'await http.DeleteAsync("https://graph.microsoft.com/v1.0/me/events/1");\n')
+    run = cli("scan", folder, "--format", "json")
+    assert run.code == 0, run.stderr
+    ops = json.loads(run.stdout)["projects"][0]["operations"]
+    assert len(ops) == MAX_USES_PER_FILE + 1
+    assert (ops[-1]["request"], ops[-1]["line"]) == ("DELETE /me/events/1", MAX_USES_PER_FILE + 3)
+    assert "10,003 Graph calls, more than 10,000 in one file: 2 that repeat one already listed" in run.stderr

@@ -160,6 +160,11 @@ CHECKS: tuple[Check, ...] = (
     Check("SL901", "invalid-input", "error", "a file could not be read or is not valid",
           "The file is malformed, unreadable, or does not follow its schema. The message names file and line.",
           "inputs", "project"),
+    Check("SL902", "capped-input", "warning", "a workflow repeats one use so often that the repeats are summarised",
+          "The file was read whole, but it holds more than 10,000 activity uses or Graph calls; the repeats of one "
+          "already listed (same activity or call, state and scope, another line) are not listed one by one. "
+          "Nothing the checks need is lost; generated or duplicated workflows usually cause it.", "inputs",
+          "project"),
 )
 
 BY_KIND: dict[str, Check] = {c.kind: c for c in CHECKS}

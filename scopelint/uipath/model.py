@@ -19,11 +19,13 @@ CARD_CLASSES = frozenset({"UiPath.MicrosoftOffice365.Activities.Files.UseDriveCa
 
 
 class Diagnostic(NamedTuple):
-    """A file that could not be read (fully): where, and why."""
+    """A file that could not be read (fully): where, and why. `capped`: the file was read whole, but a flood of
+    repeated uses was summarised (a warning, not unreadable input)."""
 
     file: str
     message: str
     line: int | None = None
+    capped: bool = False
 
 
 class ScopeValue(NamedTuple):

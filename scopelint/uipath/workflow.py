@@ -17,7 +17,7 @@ from scopelint.uipath.discover import os_message
 from scopelint.uipath.graphurl import GRAPH_MARKERS
 from scopelint.uipath.model import PACKAGES, Diagnostic
 from scopelint.uipath.recovery import TRUNCATED, broken
-from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, Parser, RawCall, Refused
+from scopelint.uipath.xaml import DEFAULT_MAX_XML_DEPTH, FileScan, Parser, RawCall, Refused, cap_uses
 from scopelint.yamlio import decode, utf16_without_bom
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -133,7 +133,8 @@ def scan_code_file(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileSc
     source = "coded-workflow" if csharp else "vb-file"
     calls = tuple(RawCall(c.line + 1, "graph-sdk" if c.sdk else source, c.method, c.path, c.text, False, c.reason,
                           c.version) for c in find_calls(text, csharp))
-    return FileScan(path, True, True, calls=calls)
+    calls, note = cap_uses(calls, path, "Graph calls", "file")
+    return FileScan(path, True, True, calls=calls, diagnostics=note)
 
 
 def _failed(path: str, message: str, line: int | None = None) -> FileScan:

@@ -7,7 +7,7 @@ before any entity can be declared, so nothing is ever expanded or fetched.
 
 import re
 import xml.parsers.expat as expat
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, TypeVar
 
 from scopelint.uipath.code import find_calls
 from scopelint.uipath.graphurl import method_of, resolve_url, token_grant
@@ -88,6 +88,9 @@ class RawCall(NamedTuple):
     disabled: bool
     reason: str | None = None
     version: str | None = None
+
+
+T = TypeVar("T", RawActivity, RawCall)
 
 
 class FileScan(NamedTuple):
@@ -529,25 +532,30 @@ class Parser:
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
         acts = tuple(self._with_target(i, a) for i, a in enumerate(self.activities))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
-        if len(acts) > MAX_USES_PER_FILE:
-            acts, dropped = cap_uses(acts)
-            if dropped:
-                diagnostics += (Diagnostic(path, f"{len(acts) + dropped:,} activity uses, more than "
-                                                 f"{MAX_USES_PER_FILE:,} in one workflow: {dropped:,} that repeat an "
-                                                 "activity, state and scope already listed are not listed"),)
+        acts, note = cap_uses(acts, path, "activity uses")
+        calls, call_note = cap_uses(calls, path, "Graph calls")
+        diagnostics += note + call_note
         return FileScan(path, True, True, acts, tuple(RawScope(**s) for s in self.scopes), diagnostics, calls,
                         tuple(self.tokens))
 
 
-def cap_uses(acts: tuple[RawActivity, ...]) -> tuple[tuple[RawActivity, ...], int]:
-    """The first MAX_USES_PER_FILE uses, then only those that differ from every use kept in anything but the line
-    (a new activity, state or scope; scopes are all kept): what a check needs, bounded for a flood of repeats."""
-    kept = list(acts[:MAX_USES_PER_FILE])
+def cap_uses(items: tuple[T, ...], path: str, what: str, where: str = "workflow"
+             ) -> tuple[tuple[T, ...], tuple[Diagnostic, ...]]:
+    """The first MAX_USES_PER_FILE uses (activities or Graph calls), then only those that differ from every use kept
+    in anything but the line (a new activity or call, state or scope; scopes are all kept): what a check needs,
+    bounded for a flood of repeats. The note is a warning (the file was read whole), not unreadable input."""
+    if len(items) <= MAX_USES_PER_FILE:
+        return items, ()
+    kept = list(items[:MAX_USES_PER_FILE])
     seen = {a._replace(line=0) for a in kept}
-    for a in acts[MAX_USES_PER_FILE:]:
+    for a in items[MAX_USES_PER_FILE:]:
         key = a._replace(line=0)
-        if a.own_scope >= 0 or key not in seen:
+        if getattr(a, "own_scope", -1) >= 0 or key not in seen:
             seen.add(key)
             kept.append(a)
-    return tuple(kept), len(acts) - len(kept)
-
+    dropped = len(items) - len(kept)
+    if not dropped:
+        return tuple(kept), ()
+    return tuple(kept), (Diagnostic(path, f"{len(items):,} {what}, more than {MAX_USES_PER_FILE:,} in one {where}: "
+                                          f"{dropped:,} that repeat one already listed (but for the line) are not "
+                                          "listed", capped=True),)
