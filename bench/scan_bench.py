@@ -208,13 +208,15 @@ def _memory(pid: int) -> int:
     return 0
 
 
-def _timed(cmd: list[str], env: dict | None) -> tuple[float, int, bytes, int]:
-    """One run: wall seconds, its RSS (wait4), its standard output and its exit code."""
+def _timed(cmd: list[str], env: dict | None) -> tuple[float, float, int, bytes, int]:
+    """One run: wall seconds, CPU seconds (user + system, its reaped workers included), its RSS (wait4), its
+    standard output and its exit code."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss * 1024, out, os.waitstatus_to_exitcode(status)
+    return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out,
+            os.waitstatus_to_exitcode(status))
 
 
 def _tree_peak(cmd: list[str], env: dict | None) -> int:
@@ -235,15 +237,17 @@ def measure(cmds: list[tuple[list[str], dict | None]], runs: int) -> list[dict]:
     tree, its last output and exit code."""
     for cmd, env in cmds:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
-    results = [{"times": [], "maxrss": 0} for _ in cmds]
+    results = [{"times": [], "cpu": [], "maxrss": 0} for _ in cmds]
     for _ in range(runs):
         for (cmd, env), r in zip(cmds, results, strict=True):
-            wall, rss, r["stdout"], r["code"] = _timed(cmd, env)
+            wall, cpu, rss, r["stdout"], r["code"] = _timed(cmd, env)
             r["times"].append(wall)
+            r["cpu"].append(cpu)
             r["maxrss"] = max(r["maxrss"], rss)
     for (cmd, env), r in zip(cmds, results, strict=True):
         times = r.pop("times")
-        r.update(median=statistics.median(times), min=min(times), max=max(times), tree=_tree_peak(cmd, env))
+        r.update(median=statistics.median(times), min=min(times), max=max(times), cpu=statistics.median(r.pop("cpu")),
+                 tree=_tree_peak(cmd, env))
     return results
 
 
@@ -258,6 +262,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", type=int, help="pass --jobs to scopelint scan")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder and keep it")
+    parser.add_argument("--against", type=Path, help="a folder holding another scopelint package (e.g. an older "
+                        "commit's `git archive`), timed in the same rounds as 'scopelint scan, against'")
     args = parser.parse_args()
     if args.full:
         args.workflows, args.size_mb = 5000, 520
@@ -277,9 +283,12 @@ def main() -> None:
                 info = generate(folder, args.workflows, args.size_mb, share, imports)
             cmd = [*scopelint, "scan", str(folder)] + (["--jobs", str(args.jobs)] if args.jobs else [])
             # Timed as a user runs it (text output); one untimed JSON run shows which files hold activities.
-            grep, scan = measure([(["grep", "-rlF", NEEDLE, str(folder)], None), (cmd, env)], args.runs)
+            cmds = [(["grep", "-rlF", NEEDLE, str(folder)], None), (cmd, env)]
+            if args.against:
+                cmds.append((cmd, {**env, "PYTHONPATH": str(args.against.resolve())}))
+            grep, scan, *against = measure(cmds, args.runs)
             listing = subprocess.run([*cmd, "--format", "json"], capture_output=True, env=env, check=False)
-            rows.append(report(info, grep, scan, args.runs, listing.stdout))
+            rows.append(report(info, grep, scan, args.runs, listing.stdout, against[0] if against else None))
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
@@ -291,7 +300,7 @@ def main() -> None:
                   f"{r['tree'] / 1024 / 1024:.0f} |")
 
 
-def report(info: dict, grep: dict, scan: dict, runs: int, listing: bytes) -> dict:
+def report(info: dict, grep: dict, scan: dict, runs: int, listing: bytes, against: dict | None = None) -> dict:
     doc = json.loads(listing) if scan["code"] in (0, 2) and listing else {"projects": []}
     with_activities = {a["file"] for p in doc["projects"] for a in p["activities"]}
     grep_files = len(grep["stdout"].splitlines())
@@ -301,12 +310,15 @@ def report(info: dict, grep: dict, scan: dict, runs: int, listing: bytes) -> dic
     print(f"tree: {info['workflows']} workflows, {info['bytes'] / mb:.0f} MB "
           + (f"({info['o365']} with activities, {info['imports']} import-only, {info['plain']} plain)"
              if "o365" in info else "(reused)"))
-    print(f"runs: {runs} interleaved rounds of grep and scan, after a warm-up round (page cache warm)\n")
-    print("| tool | median s | min s | max s | peak RSS, largest process MB | peak PSS, process tree MB |")
-    print("|---|---|---|---|---|---|")
-    for name, m in (("grep -rlF", grep), ("scopelint scan", scan)):
-        print(f"| {name} | {m['median']:.2f} | {m['min']:.2f} | {m['max']:.2f} | {m['maxrss'] / mb:.0f} | "
-              f"{m['tree'] / mb:.0f} |")
+    print(f"runs: {runs} interleaved rounds of grep and scan, after a warm-up round (page cache warm); "
+          f"load average {os.getloadavg()[0]:.1f} at the end\n")
+    print("| tool | median s | min s | max s | median CPU s | peak RSS, largest process MB | "
+          "peak PSS, process tree MB |")
+    print("|---|---|---|---|---|---|---|")
+    tools = [("grep -rlF", grep), ("scopelint scan", scan)] + [("scopelint scan, against", against)] * bool(against)
+    for name, m in tools:
+        print(f"| {name} | {m['median']:.2f} | {m['min']:.2f} | {m['max']:.2f} | {m['cpu']:.2f} | "
+              f"{m['maxrss'] / mb:.0f} | {m['tree'] / mb:.0f} |")
     ratio = scan["median"] / grep["median"]
     print(f"\nratio scan/grep (median): {ratio:.2f}x")
     print(f"files grep lists: {grep_files}; files in which scan found activities: {len(with_activities)}; "

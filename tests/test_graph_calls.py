@@ -425,3 +425,32 @@ def test_graph_calls_are_capped_per_file_like_activity_uses(cli, tmp_path):
     assert len(ops) == MAX_USES_PER_FILE + 1
     assert (ops[-1]["request"], ops[-1]["line"]) == ("DELETE /me/events/1", MAX_USES_PER_FILE + 3)
     assert "10,003 Graph calls, more than 10,000 in one file: 2 that repeat one already listed" in run.stderr
+
+
+# ---------------------------------------------------------------------------------------------- prefilter
+@pytest.mark.parametrize("host", ["GRAPH.MICROSOFT.COM", "Graph.Microsoft.Com", "graph.MICROSOFT.us"])
+def test_graph_hosts_in_capitals_pass_the_prefilter_and_are_found(tmp_path, host):
+    """Hosts are case-insensitive: a workflow and a code file naming Graph in capitals are read, not skipped."""
+    from scopelint.uipath.workflow import may_hold_graph_use
+
+    folder = tmp_path / "caps"
+    folder.mkdir()
+    (folder / "project.json").write_text('{"name": "Caps"}')
+    (folder / "Main.xaml").write_text(
+        '<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        'xmlns:ui="http://schemas.uipath.com/workflow/activities">\n  <Sequence>\n'
+        f'    <ui:HttpClient EndPoint="HTTPS://{host}/v1.0/me/messages" Method="GET" />\n  </Sequence>\n</Activity>\n')
+    (folder / "Code.cs").write_text(f'var r = await http.DeleteAsync("https://{host}/v1.0/me/events/" + id);\n')
+    assert may_hold_graph_use((folder / "Main.xaml").read_bytes())
+    calls = [(Path(c.file).name, c.line, c.request) for c in only_project(folder).calls]
+    assert calls == [("Code.cs", 1, "DELETE /me/events/{id}"), ("Main.xaml", 3, "GET /me/messages")]
+
+
+def test_the_prefilter_still_skips_a_workflow_without_graph_or_activities():
+    from scopelint.uipath.workflow import may_hold_graph_use
+
+    plain = (b'<Activity xmlns:ui="http://schemas.uipath.com/workflow/activities"><ui:LogMessage Message="paragraph '
+             b'GRAPHIC.example.org" /></Activity>')
+    assert not may_hold_graph_use(plain)
+    assert may_hold_graph_use(plain + b'<x:String>https://dod-GRAPH.microsoft.US/beta</x:String>')
+    assert may_hold_graph_use(plain.replace(b"LogMessage", b"ExchangeApplicationCard"))

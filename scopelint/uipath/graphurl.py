@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 GRAPH_HOSTS = ("graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us",
                "microsoftgraph.chinacloudapi.cn", "graph.microsoft.de")
-# Byte strings whose absence proves a file names no Graph host and no Graph SDK client (the scan's prefilter).
-GRAPH_MARKERS = (b"graph.microsoft", b"Graph.Microsoft", b"microsoftgraph.", b"MicrosoftGraph.",
-                 b"graphClient", b"GraphClient", b"GraphServiceClient", b"graphServiceClient")
+# Lower-case byte strings whose absence from a file's lower-cased bytes proves it names no Graph host and no Graph
+# SDK client (the scan's prefilter): hosts are case-insensitive, and people write client names in either case.
+GRAPH_MARKERS = (b"graph.microsoft", b"microsoftgraph.", b"graphclient", b"graphserviceclient")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _HOST = re.compile(r"https?://(?:" + "|".join(re.escape(h) for h in GRAPH_HOSTS) + r")(?=[/:\"'?\s]|$)", re.I)
 _LITERAL = re.compile(r'\$?@?"((?:[^"\\]|\\.|"")*)"')
