@@ -130,6 +130,32 @@ def test_the_token_request_before_the_calls_says_how_they_sign_in():
     assert token_grant("https://login.microsoftonline.com/t/oauth2/token", "[body]") is None
 
 
+def test_the_new_http_request_activity_as_studio_writes_it(cli):
+    """UiPath.WebAPI.Activities 2.x writes HTTP Request as uwah:NetHttpRequest (UiPath.Web.Activities.Http): RequestUrl
+    (attribute or C# property element), Method, Headers, and the body as TextPayload or FormData. The token request's
+    grant sits in FormData; a connector-relative RequestUrl names no Graph host and is not a Graph call."""
+    p = only_project(FIX / "nethttp")
+    xaml = FIX / "nethttp" / "Mail.xaml"
+    assert [(t.line, t.auth) for t in p.tokens] == [(line_of(xaml, "HTTP Request - token"), "application")]
+    assert [(c.line, c.request, c.source) for c in p.calls] == [
+        (line_of(xaml, "HTTP Request - send mail"), "POST /users/{id}/sendMail", "http-request"),
+        (line_of(xaml, "HTTP Request - list messages"), "GET /users/robot@contoso.example/mailFolders/inbox/messages",
+         "http-request"),
+        (line_of(xaml, "HTTP Request - mark read"), "PATCH /users/{id}/messages/{id}", "http-request")]
+    assert p.auth == "application"
+    run = cli("scan", FIX / "nethttp", "--format", "json")
+    assert [o["request"] for o in json.loads(run.stdout)["projects"][0]["operations"]] == [c.request for c in p.calls]
+
+
+@pytest.mark.parametrize(("body", "auth"), [
+    ('[New Dictionary(Of String, String) From {{"grant_type", "client_credentials"}}]', "application"),
+    ('new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = user }', "delegated"),
+    ("grant_type=refresh_token&refresh_token=[t]", "delegated"),
+])
+def test_the_token_grant_is_read_from_form_dictionaries_too(body, auth):
+    assert token_grant("https://login.microsoftonline.com/t/oauth2/v2.0/token", body) == auth
+
+
 def test_scan_text_shows_each_call_and_why_one_cannot_be_checked(cli):
     run = cli("scan", FIX / "http-mailer")
     assert run.code == 0

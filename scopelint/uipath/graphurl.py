@@ -102,7 +102,8 @@ def _template(text: str, start: int) -> str:
 
 _TOKEN_HOST = re.compile(r"https?://login\.(?:microsoftonline\.(?:com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)"
                          r"\b.*oauth2", re.I | re.S)
-_GRANT = re.compile(r"grant_type=([A-Za-z_:.-]+)")
+# grant_type=x in a form body, or a dictionary entry: VB {"grant_type", "x"}, C# ["grant_type"] = "x" (FormData)
+_GRANT = re.compile(r"""grant_type(?:=|"\s*,\s*"|"\s*\]\s*=\s*")([A-Za-z_:.-]+)""")
 # OAuth grants of the Microsoft identity platform: client credentials sign the app in by itself (application
 # permissions); the others act for a user (delegated). https://learn.microsoft.com/en-us/entra/identity-platform/
 _APP_ONLY_GRANTS = {"client_credentials"}

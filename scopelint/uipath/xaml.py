@@ -45,7 +45,11 @@ _OUTLOOK365_CARD = "ExchangeApplicationCard"  # "Use Outlook 365": Graph, with y
 MAIL_CARD_ACTIVITIES = frozenset({"ArchiveMailX", "DeleteMailX", "ForEachEmailX", "ForwardMailX", "GetEmailById",
                                   "MarkMailAsReadX", "MoveMailX", "ReplyToMailX", "SaveMailAttachmentsX", "SaveMailX",
                                   "SendCalendarInviteX", "SendMailX"})
-_HTTP_NAMES = {"HttpClient": "EndPoint", "NetHttpRequest": "RequestUrl"}  # HTTP Request, classic and new
+# HTTP Request, classic (UiPath.Web.Activities.HttpClient) and new (UiPath.Web.Activities.Http.NetHttpRequest, as
+# Studio writes it: RequestUrl, Method, Headers, TextPayload / FormData; UiPath's page names the class NetHttpClient:
+# https://docs.uipath.com/activities/other/latest/developer/http-request)
+_HTTP_NAMES = {"HttpClient": "EndPoint", "NetHttpRequest": "RequestUrl", "NetHttpClient": "RequestUrl"}
+_BODY_KEYS = ("Body", "TextPayload", "FormData")  # the request body: classic, new as text, new as a form
 _URL_KEYS = ("EndPoint", "RequestUrl", "Url", "Uri")
 _CODE_NAMES = {"InvokeCode", "InvokeVBNet"}
 
@@ -366,7 +370,7 @@ class Parser:
         if url is None:
             self.calls.append(RawCall(line, "http-request", method, None, "", disabled, _NO_URL))
             return
-        grant = token_grant(url, _attr(attrs, "Body"))
+        grant = token_grant(url, " ".join(v for k in _BODY_KEYS if (v := _attr(attrs, k)) is not None))
         if grant:  # the token request before the Graph calls says how they sign in
             self.tokens.append((line, grant, disabled))
             return
