@@ -9,19 +9,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from scopelint import __version__
-from scopelint.commands import Console
+from scopelint.commands import Console, LiveArgs
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES
 from scopelint.reporters import formats as report_formats
 from scopelint.safetext import clean
-
-if TYPE_CHECKING:
-    from scopelint.commands import LiveArgs
 
 _FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
                      ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -133,7 +130,6 @@ def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scopelint")
 def main() -> None:
@@ -156,13 +152,6 @@ def _live_options(func):
     for option in reversed(options):
         func = option(func)
     return func
-
-
-
-def _live_args(tenant: str | None, token_env: str | None, graph_url: str | None, timeout: float) -> LiveArgs:
-    from scopelint.commands import LiveArgs
-
-    return LiveArgs(tenant, token_env, graph_url, timeout)
 
 
 _CHECK_EPILOG = """\b
@@ -220,7 +209,7 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
         raise click.UsageError("--registration reads a file and --live reads the tenant: give one of them")
     return run(CheckOptions(paths, tuple(targets), registration, _use_color(color, sys.stdout), stamp, strict,
                             fail_level, rule_paths, config_file, changed, live, app_id, project, logs,
-                            _live_args(tenant, token_env, graph_url, timeout)), _Terminal(quiet))
+                            LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal(quiet))
 
 
 @main.command()
@@ -270,7 +259,6 @@ def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, r
                             config_file, logs_url, tenant, token_env, timeout), _Terminal())
 
 
-
 def _usage_filters(since, app_id):
     from scopelint.graph import check_app_id
     from scopelint.usage.tally import since_bound
@@ -280,7 +268,6 @@ def _usage_filters(since, app_id):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
     return bound, (check_app_id(app_id, "--app-id") if app_id else None)
-
 
 
 def _output_targets(formats: tuple[str, ...], outputs: tuple[str, ...],
@@ -312,7 +299,6 @@ def _format_of(path: str) -> str | None:
     name = Path(path).name.lower()
     return next((fmt for suffix, fmt in sorted(_FORMAT_BY_SUFFIX.items(), key=lambda kv: -len(kv[0]))
                  if name.endswith(suffix)), None)
-
 
 
 @main.command()
@@ -443,7 +429,7 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
 
     if bool(source) == live:
         raise click.UsageError("give --from FILE or --live (one of them)")
-    return run(RefreshOptions(source, live, paths, output, _live_args(tenant, token_env, graph_url, timeout)),
+    return run(RefreshOptions(source, live, paths, output, LiveArgs(tenant, token_env, graph_url, timeout)),
                _Terminal())
 
 
@@ -457,7 +443,7 @@ def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> 
     from scopelint.commands.fetch import FetchOptions
     from scopelint.commands.fetch import fetch as run
 
-    return run(FetchOptions(app_id, output, show_users, _live_args(tenant, token_env, graph_url, timeout)),
+    return run(FetchOptions(app_id, output, show_users, LiveArgs(tenant, token_env, graph_url, timeout)),
                _Terminal())
 
 
@@ -484,7 +470,7 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
     if all_apps == bool(app_ids):
         raise click.UsageError("give --all-apps or --app-id ID (repeatable), not both")
     return run(AuditOptions(paths, all_apps, app_ids, fmt, output, concurrency, show_users,
-                            _live_args(tenant, token_env, graph_url, timeout)), _Terminal())
+                            LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal())
 
 
 @main.command()

@@ -89,7 +89,7 @@ class ProjectReview:
     registration: str | None
     app: str | None
     required: tuple[PermissionRow, ...]
-    granted: tuple[PermissionRow, ...]
+    requested: tuple[PermissionRow, ...]
     admin_consent: tuple[PermissionRow, ...]
     held_admin: tuple[PermissionRow, ...]
     findings: tuple[Finding, ...]
@@ -141,12 +141,12 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectRevie
         links = tuple(_link(n, result.analysis.project) for n in result.needed_by.get(p, []))
         required.append(_row(p, catalog, status, links))
     by_grant = {(f.permission_type, f.permission): f for f in result.findings if f.kind in GRANT_KINDS}
-    granted = []
+    requested = []
     for p in sorted(held):
         f = by_grant.get((p.type, p.name))
         status = "needed" if f is None else f.kind + (" (accepted)" if f.suppressed_by else "")
-        granted.append(_row(p, catalog, status))
-    held_rows = granted if reg else required
+        requested.append(_row(p, catalog, status))
+    held_rows = requested if reg else required
     levels = [r.privilege for r in held_rows if r.privilege is not None]
     top = max(levels) if levels else None
     active = tuple(f for f in result.findings if f.suppressed_by is None)
@@ -157,7 +157,7 @@ def _project(result: Result, catalog: Catalog, lattice: Lattice) -> ProjectRevie
         registration=reg.path if reg else None,
         app=(reg.display_name or reg.app_id) if reg else None,
         required=tuple(required),
-        granted=tuple(granted),
+        requested=tuple(requested),
         admin_consent=tuple(r for r in required if r.admin_consent),
         held_admin=tuple(r for r in held_rows if r.admin_consent),
         findings=active,

@@ -37,7 +37,7 @@ def render(report: RunResult) -> str:
                                used_at="; ".join(link.found_at), target=link.target,
                                target_data="; ".join(link.named))
                 writer.writerow(_safe(row))
-        for r in p.granted:
+        for r in p.requested:
             writer.writerow(_safe({**base, **_perm(r), "record": "requested"}))
         for f in p.findings:
             writer.writerow(_safe({**base, "record": "finding", "permission": f.permission or "",

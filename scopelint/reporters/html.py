@@ -159,8 +159,8 @@ def _project(p: ProjectReview, i: int) -> list[str]:
             f"<dt>Open findings</dt><dd>{p.counts['error']} error(s), {p.counts['warning']} warning(s), "
             f"{p.counts['info']} info</dd>", "</dl>"]
     out += _required(p, i)
-    if p.granted:
-        out += _granted(p, i)
+    if p.requested:
+        out += _requested(p, i)
     out += _findings(p, i)
     if p.exceptions:
         out += _exceptions(p, i)
@@ -202,11 +202,11 @@ def _group(g: TargetGroup) -> str:
             + (f": {named}" if named else "") + f"<ol class=chain>{chain}</ol></div>")
 
 
-def _granted(p: ProjectReview, i: int) -> list[str]:
+def _requested(p: ProjectReview, i: int) -> list[str]:
     return [f'<h3 id="p{i}-granted">What the registration requests</h3>', "<table>",
             f"<caption>Microsoft Graph permissions requested by {_e(p.app or p.registration or '')}</caption>",
             _head("Permission", "Type", "Admin consent", "Privilege", "Standing"), "<tbody>",
-            *(f"<tr>{_perm_cells(r)}<td>{_status(r.status)}</td></tr>" for r in p.granted),
+            *(f"<tr>{_perm_cells(r)}<td>{_status(r.status)}</td></tr>" for r in p.requested),
             "</tbody></table>"]
 
 

@@ -163,11 +163,11 @@ def _project(p: ProjectReview) -> list[str]:
     out += [f"**Required permissions needing admin consent:** {_names(p.admin_consent)}", ""]
     if p.registration:
         out += [f"**Held permissions needing admin consent:** {_names(p.held_admin)}", ""]
-    if p.granted:
+    if p.requested:
         out += ["### What the registration requests", "", "| permission | type | admin consent | privilege | "
                 "standing |", "|---|---|---|---|---|"]
         out += [f"| {md(r.permission.name)} | {r.permission.type} | {'yes' if r.admin_consent else 'no'} | "
-                f"{r.privilege if r.privilege is not None else 'n/a'} | {md(r.status)} |" for r in p.granted]
+                f"{r.privilege if r.privilege is not None else 'n/a'} | {md(r.status)} |" for r in p.requested]
         out.append("")
     out += ["### Findings", ""]
     if p.findings:
