@@ -248,10 +248,51 @@ def test_coded_workflows_vb_files_invoke_code_and_sdk_calls_are_found_with_their
         ("Invoke.xaml", line_of(inv, "Invoke Code (C#)"), "invoke-code", "POST", "/me/sendMail"),
         ("Invoke.xaml", line_of(inv, "Invoke Code (C#)"), "graph-sdk", "GET", "/me"),
         ("Invoke.xaml", line_of(inv, "Invoke Code (VB)"), "invoke-code", "GET", "/groups/{id}/members"),
+        ("Invoke.xaml", line_of(inv, "Invoke Code (VB)"), "graph-sdk", "GET", "/groups/{id}/owners"),
+        *VB_SDK,
     ])
     reasons = {Path(c.file).name + ":" + str(c.line): c.reason for c in p.calls if c.reason}
     assert reasons == {f"Notify.cs:{line_of(cs, '+ path')}": "the path after the API version is computed at run time",
                        f"Legacy.vb:{line_of(vb, 'sites/root')}": "no HTTP method named near the URL"}
+
+
+VB = FIX / "coded" / "Sdk" / "MailboxSdk.vb"
+VB_SDK = [("MailboxSdk.vb", line_of(VB, 'MailFolders("inbox")'), "graph-sdk", "GET",
+               "/users/{id}/mailFolders/{id}/messages"),
+          ("MailboxSdk.vb", line_of(VB, "Users.Item(mailbox)"), "graph-sdk", "POST", "/users/{id}/sendMail"),
+          ("MailboxSdk.vb", line_of(VB, "Top(10)"), "graph-sdk", "GET", "/me/messages"),
+          ("MailboxSdk.vb", line_of(VB, "SendMail(message, True)"), "graph-sdk", "POST", "/me/sendMail"),
+          ("MailboxSdk.vb", line_of(VB, "Messages(message.Id)"), "graph-sdk", "DELETE", "/me/messages/{id}")]
+
+
+def test_vb_graph_sdk_calls_map_to_method_and_path_with_their_lines(cli, tmp_path):
+    """VB SDK chains (v5 and v4, `Users(id)` / `.Item(id)` indexers, query options after Request(), a continued
+    line, case-insensitive names): method + path at the client's line; the commented-out one is not a call. They
+    reach scan JSON and drift like the C# ones."""
+    calls = [c for c in only_project(FIX / "coded").calls if c.file == str(VB)]
+    assert [(Path(c.file).name, c.line, c.source, c.method, c.path) for c in calls] == VB_SDK
+    doc = json.loads(cli("scan", FIX / "coded", "--format", "json").stdout)
+    assert {(o["line"], o["request"]) for o in doc["projects"][0]["operations"] if o["file"] == str(VB)} == {
+        (line, f"{method} {path}") for _file, line, _source, method, path in VB_SDK}
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(f"scopelint: 1\nname: m\nauth: delegated\nproject: {FIX / 'coded'}\nactivities: []\n"
+                        "operations:\n  - GET /me/messages\n")
+    found = [(f["file"], f["line"], f["activity"]) for f in json.loads(cli("check", manifest, "--format", "json")
+                                                                       .stdout)["findings"]
+             if f["kind"] == "undeclared-operation" and f["file"] == str(VB)]
+    assert (str(VB), line_of(VB, "Messages(message.Id)"), "DELETE /me/messages/{id}") in found
+    assert all(request != "GET /me/messages" for _f, _l, request in found)
+
+
+def test_vb_indexers_and_methods_are_told_apart():
+    def paths(code: str) -> list[str | None]:
+        return [c.path for c in find_calls(code, csharp=False)]
+
+    assert paths("x = graphClient.Sites(siteId).Lists(listId).Items.GetAsync()") == ["/sites/{id}/lists/{id}/items"]
+    assert paths("graphClient.Me.Messages(id).Move(folderId).Request().PostAsync()") == ["/me/messages/{id}/move"]
+    assert paths("graphClient.Me.Drive.Root.Children.GetAsync()") == ["/me/drive/root/children"]
+    assert paths("graphClient.Me.Messages.Request().Select(\"subject\").Filter(f).GetAsync()") == ["/me/messages"]
+    assert paths("REM graphClient.Me.Messages.GetAsync()") == []
 
 
 def test_commented_out_code_is_not_a_call():

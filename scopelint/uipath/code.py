@@ -5,10 +5,14 @@ Two shapes are recognised:
 * a string literal with a Graph URL (see graphurl), with the statement that builds it; the HTTP method is taken from
   the URL's line, else the nearest of the next few lines that names one (`HttpMethod.Post`, `PostAsync(`,
   `Method.Post`, `"POST"`, ...), when exactly one method is named there; else the call is reported as unresolvable;
-* in C#, a Microsoft Graph SDK request-builder chain on a client whose name says Graph
+* a Microsoft Graph SDK request-builder chain on a client whose name says Graph, in C#
   (`graphClient.Me.Messages.GetAsync()`, `_graph.Users[id].SendMail.PostAsync(body)`, the v4 form
-  `graphClient.Me.Messages.Request().GetAsync()`): each property is a path segment in camelCase, each indexer `{id}`,
-  and the final call gives the method.
+  `graphClient.Me.Messages.Request().GetAsync()`) and in VB (`graphClient.Users(id).SendMail.PostAsync(body)`,
+  `Await GraphClient.Me.Messages.Request().GetAsync()`, `.Users.Item(id)`; VB is case-insensitive and continues lines
+  with ` _`): each property is a path segment in camelCase, each indexer `{id}` (in VB `Name(x)` is an indexer when
+  Name is a collection, a plural such as `Users(id)` or `Children(id)`, and a v4 method such as `SendMail(msg, True)`
+  otherwise), what follows `Request()` (v4 query options such as `.Top(10)`) is not part of the path, and the final
+  call gives the method.
 
 Anything else is not recognised (README lists this); it is never guessed.
 """
@@ -24,12 +28,16 @@ _METHOD_HINTS = re.compile(
     r"HttpMethod\s*\.\s*(Get|Post|Put|Patch|Delete)\b|HttpMethod\s*\(\s*\"(GET|POST|PUT|PATCH|DELETE)\"|"
     r"\b(Get|Post|Put|Patch|Delete)(?:Async|StringAsync|StreamAsync|ByteArrayAsync|AsJsonAsync)\s*\(|"
     r"Method\s*\.\s*(Get|Post|Put|Patch|Delete)\b|[\"'](GET|POST|PUT|PATCH|DELETE)[\"']", re.I)
+_VERBS = r"(GetAsync|PostAsync|PatchAsync|PutAsync|DeleteAsync|AddAsync|UpdateAsync)"
 _SDK_ROOT = re.compile(r"\b(_?\w*[Gg]raph\w*)((?:\s*\.\s*\w+(?:\s*\([^()]*\))?|\s*\[[^\[\]]*\])+?)"
-                       r"\s*\.\s*(GetAsync|PostAsync|PatchAsync|PutAsync|DeleteAsync|AddAsync|UpdateAsync)\s*\(")
-_SDK_VERBS = {"GetAsync": "GET", "PostAsync": "POST", "AddAsync": "POST", "PatchAsync": "PATCH",
-              "UpdateAsync": "PATCH", "PutAsync": "PUT", "DeleteAsync": "DELETE"}
-_SDK_SKIP = {"Request", "WithUrl"}
+                       r"\s*\.\s*" + _VERBS + r"\s*\(")
+_SDK_ROOT_VB = re.compile(r"\b(_?\w*graph\w*)((?:\s*\.\s*\w+(?:\s*\([^()]*\))?)+?)\s*\.\s*" + _VERBS + r"\s*\(",
+                          re.I)
+_SDK_VERBS = {"getasync": "GET", "postasync": "POST", "addasync": "POST", "patchasync": "PATCH",
+              "updateasync": "PATCH", "putasync": "PUT", "deleteasync": "DELETE"}
+_SDK_SKIP = {"withurl"}
 _SEGMENT = re.compile(r"\.\s*(\w+)(\s*\([^()]*\))?|\[([^\[\]]*)\]")
+_VB_CONTINUATION = re.compile(r"[ \t]_(?=[ \t]*\r?\n)")
 
 
 class CodeCall(NamedTuple):
@@ -63,8 +71,7 @@ def find_calls(text: str, csharp: bool) -> list[CodeCall]:
             reason = ("no HTTP method named near the URL" if not methods else
                       f"several HTTP methods named near the URL ({', '.join(methods)})")
         out.append(CodeCall(i, method, target.path, _short(statement), reason, target.version, False))
-    if csharp:
-        out.extend(_sdk_calls(text))
+    out.extend(_sdk_calls(text, lines, csharp))
     return sorted(out, key=lambda c: (c.line, c.text))
 
 
@@ -101,22 +108,48 @@ def _methods(lines: list[str], i: int) -> list[str]:
     return []
 
 
-def _sdk_calls(text: str) -> list[CodeCall]:
+def _sdk_calls(text: str, lines: list[str], csharp: bool) -> list[CodeCall]:
+    """Graph SDK request-builder chains, at the line the client is named on; none on a comment line."""
+    if not csharp:  # a VB line continuation (` _` at the end of a line) is a blank, so the chain reads on
+        text = _VB_CONTINUATION.sub("  ", text)
     out = []
-    for m in _SDK_ROOT.finditer(text):
-        segments: list[str] = []
-        for seg in _SEGMENT.finditer(m.group(2)):
-            name, index = seg.group(1), seg.group(3)
-            if index is not None:
-                segments.append("{id}")
-            elif name not in _SDK_SKIP:
-                segments.append(name[:1].lower() + name[1:])
+    for m in (_SDK_ROOT if csharp else _SDK_ROOT_VB).finditer(text):
         line = text.count("\n", 0, m.start())
-        snippet = _short(m.group(0) + ")")
-        if not segments:
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        if line < len(lines) and _comment(lines[line], column, csharp):
             continue
-        out.append(CodeCall(line, _SDK_VERBS[m.group(3)], "/" + "/".join(segments), snippet, None, "v1.0", True))
+        segments = _segments(m.group(2), csharp)
+        if segments:
+            out.append(CodeCall(line, _SDK_VERBS[m.group(3).lower()], "/" + "/".join(segments),
+                                _short(m.group(0) + ")"), None, "v1.0", True))
     return out
+
+
+def _segments(chain: str, csharp: bool) -> list[str]:
+    """The path a request-builder chain names: properties in camelCase, indexers `{id}`, nothing after Request()."""
+    segments: list[str] = []
+    for seg in _SEGMENT.finditer(chain):
+        name, args, index = seg.group(1), seg.group(2), seg.group(3)
+        if index is not None:
+            segments.append("{id}")
+            continue
+        if name.lower() == "request":  # v4: what follows are query options (Top, Select, Filter), not path
+            break
+        if name.lower() in _SDK_SKIP:
+            continue
+        indexer = not csharp and args is not None and args.strip("() \t") != ""
+        if indexer and name.lower() == "item":  # VB's default property: Users.Item(id) is Users(id)
+            segments.append("{id}")
+            continue
+        segments.append(name[:1].lower() + name[1:])
+        if indexer and _collection(name):
+            segments.append("{id}")
+    return segments
+
+
+def _collection(name: str) -> bool:
+    """A Graph collection navigation property (Users, Messages, MailFolders, Children): VB indexes it with (x)."""
+    return name.lower().endswith("s") or name.lower() in ("children", "people")
 
 
 def _short(text: str) -> str:
