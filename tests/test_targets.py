@@ -495,3 +495,74 @@ def test_terraform_and_manifest_remedies_for_a_site_target_round_trip(tmp_path, 
     entries = json.loads(doc.stdout)["requiredResourceAccess"][0]["resourceAccess"]
     assert [(e["id"], e["type"]) for e in entries] == access
     assert ("Sites.Selected" in doc.stderr) == (auth == "application")
+
+
+# Items handed from one activity to the next, as the Costco and TNS workflows of REAL-PROJECTS.md section 1 do
+# (written afresh): a list activity's Result read by a later activity, For Each File/Folder's current item, a UiPath
+# For Each over a list an activity wrote, and a chain of those.
+_FLOWS = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities"
+ xmlns:ui="http://schemas.uipath.com/workflow/activities"
+ xmlns:umaf="clr-namespace:UiPath.MicrosoftOffice365.Activities.Files;assembly=UiPath.MicrosoftOffice365.Activities"
+ xmlns:umfm="clr-namespace:UiPath.MicrosoftOffice365.Models;assembly=UiPath.MicrosoftOffice365"
+ xmlns:x="http://schemas.microsoft.com/winfx/2006/xaml">
+  <Sequence>
+    <umaf:GetFileListConnections ConnectionId="c" UseConnectionService="True" Result="[reports]"
+      BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance/Reports" />
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" ItemSelectionMode="UseExisting"
+      Item="[Reports(0)]" />
+    <umaf:ForEachFileFolderConnections ConnectionId="c" UseConnectionService="True"
+      BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance/Lookup">
+      <umaf:ForEachFileFolderConnections.Body>
+        <ActivityAction x:TypeArguments="umfm:O365DriveRemoteItem, x:Int32">
+          <ActivityAction.Argument1>
+            <DelegateInArgument x:TypeArguments="umfm:O365DriveRemoteItem" Name="CurrentItem" />
+          </ActivityAction.Argument1>
+          <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True"
+            ManualEntryItemUrl="[CurrentItem.Url]" />
+        </ActivityAction>
+      </umaf:ForEachFileFolderConnections.Body>
+    </umaf:ForEachFileFolderConnections>
+    <ui:ForEach x:TypeArguments="umfm:O365DriveRemoteItem" Values="[reports]">
+      <ui:ForEach.Body>
+        <ActivityAction x:TypeArguments="umfm:O365DriveRemoteItem">
+          <ActivityAction.Argument>
+            <DelegateInArgument x:TypeArguments="umfm:O365DriveRemoteItem" Name="folder" />
+          </ActivityAction.Argument>
+          <Sequence>
+            <umaf:GetFileListConnections ConnectionId="c" UseConnectionService="True" Result="[monthly]"
+              ManualEntryItemUrl="[folder.Url]" />
+            <umaf:CopyItemConnections ConnectionId="c" UseConnectionService="True"
+              ManualEntryFolderUrl="[monthly(0).Url]" />
+          </Sequence>
+        </ActivityAction>
+      </ui:ForEach.Body>
+    </ui:ForEach>
+    <umaf:GetFileListConnections ConnectionId="c" UseConnectionService="True" Result="[mine]"
+      ManualEntryItemUrl="[in_FolderUrl]" />
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[mine(0)]" />
+    <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[CurrentItem]" />
+  </Sequence>
+</Activity>
+"""
+
+
+def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
+    (folder / "Main.xaml").write_text(_FLOWS, encoding="utf-8")
+    found = _by_line(folder)
+    site = 'BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance/Reports" (line 7)'
+    assert found[9] == ("site", 'Item="[Reports(0)]" (line 9): Reports comes from GetFileListConnections (line 7), '
+                                f"which names {site}", "")
+    assert found[18] == ("site", 'ManualEntryItemUrl="[CurrentItem.Url]" (line 18): CurrentItem comes from '
+                                 "ForEachFileFolderConnections (line 11), which names BrowserSiteUrl=\"https://"
+                                 'contoso.sharepoint.com/sites/finance/Lookup" (line 11)', "")
+    assert found[30] == ("site", 'ManualEntryItemUrl="[folder.Url]" (line 30): folder comes from '
+                                 f"GetFileListConnections (line 7), which names {site}", "")
+    assert found[32] == ("site", 'ManualEntryFolderUrl="[monthly(0).Url]" (line 32): monthly comes from '
+                                 f"GetFileListConnections (line 30), which names {site}", "")
+    # a list whose own target is set at run time hands on nothing; a loop item outside its loop is not that item
+    assert found[38] == ("own", "", 'ManualEntryItemUrl="[in_FolderUrl]" (line 38)')
+    assert found[40] == ("own", "", 'Item="[mine(0)]" (line 40)')
+    assert found[41] == ("own", "", 'Item="[CurrentItem]" (line 41)')

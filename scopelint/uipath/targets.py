@@ -23,6 +23,12 @@ The attribute names, and where they were verified:
   Mail and Forward Mail: office365-send-mail.md, office365-forward-mail.md).
 - Who signs in, so that naming one's own mailbox or OneDrive is not "shared": the enclosing Office 365 scope's
   `Account` / `Username` / `EmailAddress`, or the activity's `ConnectionAccountName`, when literal.
+- Items handed from one activity to the next (same Costco and TNS workflows): a list activity writes its result to a
+  variable (`Result="[files]"`, classic `Results` / `First`) that a later activity reads (`Item="[files(0)]"`), or
+  For Each File/Folder names its current item (`<DelegateInArgument Name="CurrentItem">`) that activities in its body
+  read (`ManualEntryItemUrl="[CurrentItem.Url]"`), or a For Each iterates such a variable (`<ui:ForEach
+  Values="[lstMasterFolder]">` naming `currentItem`): such an expression takes the target of the activity it comes
+  from, when that one names a site or drive literally. Variables are matched by name within one workflow file.
 """
 
 import re
@@ -130,13 +136,49 @@ def mailbox_target(attrs: Mapping[str, str], line: int, me: str | None = None) -
     return None
 
 
-def expression_evidence(attrs: Mapping[str, str], line: int) -> str:
-    """`Key="[expr]" (line N)` for the first attribute that decides whose data the element works on but holds an
-    expression (a site or item URL, a handed-over drive item, an Account): "" when there is none."""
+_OUTPUT_KEYS = ("Result", "Results", "NewResult", "First", "FirstResult")  # where list/find activities put items
+_ROOT = re.compile(r"\[\s*([A-Za-z_][A-Za-z0-9_]*)")  # the variable an expression starts from: [files(0)] -> files
+
+
+class Expression(NamedTuple):
+    """A target attribute holding an expression: `Key="[expr]" (line N)`, and the variable it starts from (as
+    written; compared lower-cased, as VB does)."""
+
+    evidence: str
+    root: str | None
+
+
+def expression_of(attrs: Mapping[str, str], line: int) -> Expression | None:
+    """The first attribute that decides whose data the element works on but holds an expression (a site or item
+    URL, a handed-over drive item, an Account), None when there is none."""
     for key in sorted(attrs):
         value = _value(attrs, key)
         if value is None or not is_expression(value):
             continue
         if _picker(key) or key in _ITEM_KEYS or key in _MAILBOX_KEYS:
-            return f'{key}="{_short(value)}" (line {line})'
-    return ""
+            root = _ROOT.match(value)
+            return Expression(f'{key}="{_short(value)}" (line {line})', root.group(1) if root else None)
+    return None
+
+
+def output_names(attrs: Mapping[str, str]) -> tuple[str, ...]:
+    """The variables an activity writes its items to (`Result="[files]"`), lower-cased (VB names ignore case)."""
+    out = []
+    for key in _OUTPUT_KEYS:
+        value = _value(attrs, key)
+        if value and (m := re.fullmatch(r"\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]", value)):
+            out.append(m.group(1).lower())
+    return tuple(out)
+
+
+def loop_values(attrs: Mapping[str, str]) -> str | None:
+    """The variable a For Each iterates (`Values="[files]"`), lower-cased; None for anything else."""
+    value = _value(attrs, "Values")
+    m = re.fullmatch(r"\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]", value) if value else None
+    return m.group(1).lower() if m else None
+
+
+def inherited(expression: Expression, source: str, found: Target, literal: str) -> Target:
+    """The target an expression takes from the activity its variable comes from: the expression, where the variable
+    comes from, and the literal attribute at the start of the chain."""
+    return Target(found.target, f"{expression.evidence}: {expression.root} comes from {source}, which names {literal}")

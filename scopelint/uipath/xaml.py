@@ -21,10 +21,14 @@ from scopelint.uipath.model import (
     ScopeValue,
 )
 from scopelint.uipath.targets import (
+    Expression,
     Target,
     drive_target,
-    expression_evidence,
+    expression_of,
+    inherited,
+    loop_values,
     mailbox_target,
+    output_names,
     signed_in,
     widest,
 )
@@ -112,7 +116,8 @@ class Refused(Exception):
     """Raised from an expat handler to stop on a DTD: entities are never declared, expanded or fetched."""
 
 
-COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE, _DRIVEARG = 1, 2, 3, 4, 5, 6, 7, 8
+COMMENT, ACTIVITY, _AUTHSCOPES, _MAILBOX, _HTTP, _HTTP_URL, _CODE, _DRIVEARG, _DELEGATE, _LOOP = range(1, 11)
+_WF_ACTIVITIES = "http://schemas.microsoft.com/netfx/2009/xaml/activities"  # DelegateInArgument: a loop's item
 # roles of an ACTIVITY: the Office 365 scope, a card (activities inside sign in as it does), the "Use Outlook 365"
 # card, a Mail package activity that is Graph only inside that card
 SCOPE, CARD, OUTLOOK365, MAIL = "scope", "card", "outlook365", "mail"
@@ -141,6 +146,10 @@ def classify(name: str) -> tuple | None:
     if not sep:
         return None
     clr = _clr(uri)
+    if local == "DelegateInArgument" and uri == _WF_ACTIVITIES:
+        return (_DELEGATE,)
+    if local == "ForEach" and uri in (_WF_ACTIVITIES, _UIPATH_SCHEMA):  # For Each (System / UiPath): Values="[list]"
+        return (_LOOP,)
     if local == "CommentOut" and (uri == _UIPATH_SCHEMA or (clr and clr[0] == "UiPath.Core.Activities")):
         return (COMMENT,)
     if uri == _UIPATH_SCHEMA or (clr and clr[0].startswith(("UiPath.Web", "UiPath.Mail", "UiPath.Core"))):
@@ -268,6 +277,11 @@ class Parser:
         self.tokens: list[tuple[int, str, bool]] = []
         self.target_marks: dict[int, Target] = {}  # activity index -> the widest target its XAML names
         self.expression_marks: dict[int, str] = {}  # activity index -> a target attribute holding an expression
+        self.outputs: dict[str, int] = {}  # variable -> the activity that last wrote items to it (Result="[files]")
+        self.delegates: dict[int, set[str]] = {}  # activity -> the loop items it names (DelegateInArgument)
+        self.flows: dict[int, tuple[int, Expression]] = {}  # activity -> the activity its expression reads from
+        self.literal: dict[int, str] = {}  # inherited targets: the literal evidence at the start of their chain
+        self.loop_values: str | None = None  # the list a For Each just opened iterates, until its item is named
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
         self._depth = 0
@@ -352,6 +366,10 @@ class Parser:
                 self._begin_values(depth)
         elif code in (_MAILBOX, _DRIVEARG) and self.open_activities:
             self._mark_target(self.open_activities[-1], _pairs(attrs), self.p.CurrentLineNumber)
+        elif code == _LOOP:
+            self.loop_values = loop_values(_pairs(attrs))
+        elif code == _DELEGATE:
+            self._loop_item(_attr(_pairs(attrs), "Name"))
         elif code == _HTTP:
             self._http(_pairs(attrs))
         elif code == _HTTP_URL:
@@ -408,6 +426,7 @@ class Parser:
         if role == MAIL and not self.outlook365:
             return False
         line = self.p.CurrentLineNumber
+        self.loop_values = None
         arity = _arity(attrs.get(_TYPE_ARGS))
         if arity:
             cls = f"{cls}`{arity}"
@@ -423,6 +442,8 @@ class Parser:
         self.open_roles.append(role)
         if role not in (SCOPE, CARD, OUTLOOK365):  # a scope's or card's Account is who signs in, not a target
             self._mark_target(len(self.activities) - 1, attrs, line)
+            for name in output_names(attrs):
+                self.outputs[name] = len(self.activities) - 1
         if role == SCOPE:
             self.scopes.append(self._scope(line, attrs))
             self.scope_stack.append(len(self.scopes) - 1)
@@ -435,8 +456,47 @@ class Parser:
         found = widest(self.target_marks.get(index), drive_target(attrs, line, me), mailbox_target(attrs, line, me))
         if found is not None:
             self.target_marks[index] = found
-        elif index not in self.expression_marks and (expression := expression_evidence(attrs, line)):
-            self.expression_marks[index] = expression
+        elif index not in self.expression_marks and (expression := expression_of(attrs, line)):
+            self.expression_marks[index] = expression.evidence
+            source = self._source_of(expression.root, index)
+            if source is not None:
+                self.flows[index] = (source, expression)
+
+    def _loop_item(self, name: str | None) -> None:
+        """A loop names its item: a For Each over a list some activity wrote makes the item come from that activity;
+        For Each File/Folder (an open activity) makes its items its own."""
+        values, self.loop_values = self.loop_values, None
+        if not name:
+            return
+        if values is not None:
+            if values in self.outputs:
+                self.outputs[name.lower()] = self.outputs[values]
+        elif self.open_activities:
+            self.delegates.setdefault(self.open_activities[-1], set()).add(name.lower())
+
+    def _source_of(self, root: str | None, index: int) -> int | None:
+        """The activity an expression's variable comes from: an enclosing loop naming it as its item, else the
+        activity that last wrote items to it."""
+        if root is None:
+            return None
+        root = root.lower()
+        loop = next((j for j in reversed(self.open_activities) if j != index and root in self.delegates.get(j, ())),
+                    None)
+        source = loop if loop is not None else self.outputs.get(root)
+        return None if source == index else source
+
+    def _follow_flows(self) -> None:
+        """Activities whose expression reads items another activity produced take that activity's target; two passes
+        in document order follow chains (an item of a list of a site), each link read at most twice."""
+        for _ in range(2):
+            for index, (source, expression) in sorted(self.flows.items()):
+                found = self.target_marks.get(source)
+                if index not in self.target_marks and found is not None:
+                    a = self.activities[source]
+                    literal = self.literal.get(source, found.evidence)
+                    self.target_marks[index] = inherited(expression, f"{a.cls.rsplit('.', 1)[-1]} (line {a.line})",
+                                                         found, literal)
+                    self.literal[index] = literal
 
     def _signed_in(self) -> str | None:
         """The literal address the innermost enclosing Office 365 scope signs in as, if any."""
@@ -534,6 +594,7 @@ class Parser:
         return a
 
     def result(self, path: str, diagnostics: tuple[Diagnostic, ...] = ()) -> FileScan:
+        self._follow_flows()
         acts = tuple(self._with_target(i, a) for i, a in enumerate(self.activities))
         calls = tuple(c for c in self.calls if c.reason != _NO_URL)  # HTTP Requests whose URL never came
         acts, note = cap_uses(acts, path, "activity uses")
