@@ -11,11 +11,12 @@ import pytest
 from conftest import EXAMPLES
 
 from scopelint.commands import Console
+from scopelint.commands.catalog import RefreshOptions, catalog_info, catalog_refresh
 from scopelint.commands.check import CheckOptions, check
 from scopelint.commands.diff import DiffOptions, diff
 from scopelint.commands.explain import explain
 from scopelint.commands.report import ReportOptions, report
-from scopelint.commands.rules import rules_list
+from scopelint.commands.rules import rules_list, rules_verify
 from scopelint.commands.scan import ScanOptions, scan
 from scopelint.commands.scopes import ScopesOptions, scopes
 from scopelint.commands.usage import UsageOptions, usage
@@ -152,3 +153,29 @@ def test_explain_and_rules_list_print_what_the_cli_prints(cli):
     assert rules_list("json", (), console) == 0
     assert any(r["class"].endswith("Mail.SendMail") for r in json.loads(console.out))
     _same_as_cli(cli, 0, console, "rules", "list", "--format", "json")
+
+
+def test_the_catalog_commands_write_and_report_what_the_cli_does(cli, tmp_path):
+    console = Recorded()
+    assert catalog_info(console) == 0 and "origin:    bundled" in console.out
+    _same_as_cli(cli, 0, console, "catalog", "info")
+    sp = {"appId": "00000003-0000-0000-c000-000000000000",
+          "oauth2PermissionScopes": [{"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "value": "Mail.Send",
+                                      "type": "User", "adminConsentDisplayName": "Send mail as a user"}],
+          "appRoles": []}
+    source = tmp_path / "sp.json"
+    source.write_text(json.dumps(sp))
+    console = Recorded()
+    assert catalog_refresh(RefreshOptions(source=str(source), output=str(tmp_path / "ours")), console) == 0
+    run = cli("catalog", "refresh", "--from", source, "--output", tmp_path / "theirs")
+    assert run.code == 0 and console.out == run.stdout.replace("theirs", "ours")
+    catalog = (tmp_path / "ours" / "catalog.json").read_text()
+    assert catalog == (tmp_path / "theirs" / "catalog.json").read_text()
+    assert [r["value"] for r in json.loads(catalog)["delegated"]] == ["Mail.Send"]
+
+
+def test_rules_verify_proves_the_bundled_knowledge_like_the_cli(cli):
+    console = Recorded()
+    code = rules_verify(console)
+    assert code == 0 and console.out.endswith("verified: no disagreement\n")
+    _same_as_cli(cli, code, console, "rules", "verify")

@@ -35,12 +35,13 @@ class LiveArgs(NamedTuple):
     graph_url: str | None = None
     timeout: float = 30.0
 
-    def settings(self, **extra: int | bool) -> "LiveOptions":
-        """The validated live options (graph.live_options), with a command's own extras."""
+    def settings(self, concurrency: int = 4, show_users: bool = False) -> "LiveOptions":
+        """The validated live options (graph.live_options), with what a command adds: how many apps are read at
+        once (audit), whether user ids are kept (fetch, audit)."""
         from scopelint.graph import live_options
 
         return live_options(graph_url=self.graph_url, tenant=self.tenant, token_env=self.token_env,
-                            timeout=self.timeout, **extra)  # type: ignore[arg-type]
+                            timeout=self.timeout, concurrency=concurrency, show_users=show_users)
 
 
 class Console:
