@@ -16,7 +16,7 @@ from pathlib import Path
 from scopelint.errors import InputError
 from scopelint.fileio import write_atomic
 from scopelint.manifest import parse_manifest
-from scopelint.rules import RuleBook
+from scopelint.rules import TARGETS, RuleBook
 from scopelint.uipath import Project, ScanResult
 from scopelint.yamlio import LDict, LList, parse_yaml, read_text
 
@@ -41,7 +41,6 @@ class WriteOutcome:
     notes: tuple[str, ...] = ()
 
 
-_WIDTH = ("own", "shared", "site")  # a project using an activity on several targets declares the widest
 
 
 @dataclass(frozen=True)
@@ -137,9 +136,8 @@ def planned_activities(project: Project, rules: RuleBook) -> tuple[list[_Entry],
             disabled.add(a.canonical)
             continue
         rule = rules.find(a.canonical)
-        target = "site" if a.target == "site" and rule and rule.site else (
-            "shared" if a.shared and rule and rule.shared else "own")
-        active[a.canonical] = max(active.get(a.canonical, "own"), target, key=_WIDTH.index)
+        target = a.target if rule and a.target != "own" and rule.option(a.target) else "own"
+        active[a.canonical] = max(active.get(a.canonical, "own"), target, key=TARGETS.index)
     entries = [_Entry(name, target) for name, target in sorted(active.items())]
     return entries, sorted(disabled - set(active))
 
@@ -194,10 +192,8 @@ def _activities_block(entries: list[_Entry], disabled_only: list[str], indent: s
 def _entry_lines(entries: list[_Entry], indent: str) -> list[str]:
     out = []
     for e in entries:
-        if e.target == "shared":
-            out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  shared: true"]
-        elif e.target == "site":
-            out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  target: site"]
+        if e.target in ("shared", "site"):
+            out += [f"{indent}- activity: {_scalar(e.name)}", f"{indent}  target: {e.target}"]
         else:
             out.append(f"{indent}- {_scalar(e.name)}")
     return out

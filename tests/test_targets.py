@@ -566,3 +566,19 @@ def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
     assert found[38] == ("own", "", 'ManualEntryItemUrl="[in_FolderUrl]" (line 38)')
     assert found[40] == ("own", "", 'Item="[mine(0)]" (line 40)')
     assert found[41] == ("own", "", 'Item="[CurrentItem]" (line 41)')
+
+
+def test_scan_write_declares_shared_targets_and_the_result_checks_without_target_findings(tmp_path, cli):
+    folder = _shapes(tmp_path / "robot")
+    run = cli("scan", folder, "--write")
+    assert run.code == 0, run.stderr
+    text = (folder / "scopelint.yaml").read_text(encoding="utf-8")
+    for cls in ("Mail.SendMail", "Calendar.CreateEvent", "Files.FindFilesAndFolders", "Mail.SendMailConnections",
+                "Mail.GetEmailListConnections", "Files.UploadFilesConnections"):
+        assert f"- activity: UiPath.MicrosoftOffice365.Activities.{cls}\n    target: shared\n" in text, cls
+    assert "shared: true" not in text
+    run = cli("check", folder / "scopelint.yaml", "--format", "json")
+    kinds = {f["kind"] for f in json.loads(run.stdout)["findings"]}
+    assert "target-wider" not in kinds
+    found = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "target-expression"]
+    assert sorted(f["activity"].rsplit(".", 1)[-1] for f in found) == ["DownloadFileConnections", "UploadFile"]
