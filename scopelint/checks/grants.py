@@ -10,6 +10,11 @@ def _kind_word(ptype: str) -> str:
     return "Scope" if ptype == "delegated" else "Role"
 
 
+def _a(ptype: str) -> str:
+    """The permission type with its article, as the messages read: 'a delegated', 'an application'."""
+    return ("an " if ptype[0] in "aeiou" else "a ") + ptype
+
+
 def _names(perms) -> str:
     return ", ".join(p.name for p in perms)
 
@@ -36,11 +41,10 @@ def wrong_type(a: Analysis) -> list[Finding]:
         need, perm = gap.need, gap.via
         as_needed = "" if perm == gap.needed else f" (for {gap.needed.name})"
         out.append(make("wrong-type",
-                        f"{need.label} needs {perm.name}{as_needed} as a {ptype} permission; the registration has it "
+                        f"{need.label} needs {perm.name}{as_needed} as {_a(ptype)} permission; the registration has it "
                         f"as {other} ({_kind_word(other)})",
                         m.path, line=need.line, column=need.column, activity=need.subject, permission=perm.name,
-                        permission_type=ptype, evidence=need.evidence, manifest=m.path,
-                        extra={"registration_line": a.grant_line(gap.twin)}))
+                        permission_type=ptype, evidence=need.evidence, manifest=m.path))
     return out
 
 
@@ -57,7 +61,7 @@ def excess(a: Analysis) -> list[Finding]:
         if s.verdict == "excess":
             message = f"{g.name} is granted but nothing in the manifest needs it"
         elif s.verdict == "other-type":
-            message = f"{g.name} is an {a.other_type} permission, but the manifest's auth is {m.auth}: not used"
+            message = f"{g.name} is {_a(a.other_type)} permission, but the manifest's auth is {m.auth}: not used"
         else:
             held = [p for p in s.replacement if p not in s.to_add]
             once = f" once {_names(s.to_add)} is granted" if s.to_add else ""
