@@ -50,3 +50,47 @@ def test_a_registration_file_without_consent_data_runs_no_consent_check(cli, tmp
                                                            for e in doc["requested"]]}]}))
     manifest.write_text(manifest.read_text().replace("snap.json", "app.json"))
     assert kinds(cli, manifest, []) == []
+
+
+def _found(cli, tmp_path: Path, manifest: Path, kind: str) -> list[dict]:
+    """The findings of one kind as JSON shows them, the temporary folder as '<tmp>'."""
+    text = cli("check", "--format", "json", manifest).stdout.replace(str(tmp_path), "<tmp>")
+    keep = ("code", "message", "file", "line", "activity", "permission", "permission_type", "manifest", "suggestion")
+    return [{k: f[k] for k in keep} for f in json.loads(text)["findings"] if f["kind"] == kind]
+
+
+def _line_of(path: Path, text: str) -> int:
+    """The first line holding `text`: the requested entry's GUID, where a finding about it points."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_not_consented_names_the_permission_who_needs_it_and_its_registration_line(cli, tmp_path):
+    manifest, _ = snapshot(tmp_path, NEEDED, NEEDED[1:])
+    assert _found(cli, tmp_path, manifest, "not-consented") == [{
+        "code": "SL105", "file": "<tmp>/snap.json",
+        "line": _line_of(tmp_path / "snap.json", _entry("Mail.ReadWrite")["id"]),
+        "message": "Mail.ReadWrite is requested and needed by Send Mail, but no consent grant in the tenant covers it",
+        "activity": "Send Mail", "permission": "Mail.ReadWrite", "permission_type": "delegated",
+        "manifest": "<tmp>/scopelint.yaml", "suggestion": "grant admin consent for Mail.ReadWrite"}]
+
+
+def test_not_consented_for_two_activities_names_both_and_no_single_one(cli, tmp_path):
+    manifest, _ = snapshot(tmp_path, NEEDED, NEEDED[1:])
+    manifest.write_text(manifest.read_text().replace("[Send Mail]", "[Send Mail, Get Mail]"))
+    [f] = _found(cli, tmp_path, manifest, "not-consented")
+    assert f["message"] == ("Mail.ReadWrite is requested and needed by Get Mail, Send Mail, but no consent grant in "
+                            "the tenant covers it")
+    assert f["activity"] is None
+
+
+def test_a_stale_consent_grant_says_which_grant_and_how_to_revoke_it(cli, tmp_path):
+    manifest, _ = snapshot(tmp_path, NEEDED, [*NEEDED, "Tasks.Read", "openid"])
+    snap = tmp_path / "snap.json"
+    tasks = _entry("Tasks.Read")["id"]
+    consented_line = [n for n, line in enumerate(snap.read_text().splitlines(), 1) if tasks in line][-1]
+    assert _found(cli, tmp_path, manifest, "consented-not-requested") == [{
+        "code": "SL106", "file": "<tmp>/snap.json", "line": consented_line,
+        "message": "Tasks.Read (delegated) holds a grant (admin consent for all users) that the registration no "
+                   "longer requests",
+        "activity": None, "permission": "Tasks.Read", "permission_type": "delegated",
+        "manifest": "<tmp>/scopelint.yaml", "suggestion": "revoke the grant for Tasks.Read"}]  # openid: sign-in only

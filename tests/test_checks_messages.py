@@ -39,9 +39,12 @@ SEND_MAIL_EVIDENCE = ["activity UiPath.MicrosoftOffice365.Activities.Mail.SendMa
 
 
 def _seen(cli, tmp_path, manifest, kind: str) -> list[dict]:
-    """The findings of one kind, as the JSON output shows them, with the temporary folder as '<tmp>'."""
-    text = cli("check", "--format", "json", manifest).stdout.replace(str(tmp_path), "<tmp>")
-    return [{k: f[k] for k in FIELDS} for f in json.loads(text)["findings"] if f["kind"] == kind]
+    """The findings of one kind, as the JSON output shows them, with the temporary folder as '<tmp>'; each must
+    name the manifest it is about."""
+    found = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"] if f["kind"] == kind]
+    assert {f["manifest"] for f in found} <= {str(manifest)}
+    text = json.dumps([{k: f[k] for k in FIELDS} for f in found]).replace(str(tmp_path), "<tmp>")
+    return json.loads(text)
 
 
 D = "delegated"

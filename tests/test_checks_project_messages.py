@@ -18,9 +18,10 @@ FIELDS = ("code", "severity", "message", "file", "line", "activity", "permission
 
 def _findings(cli, tmp_path: Path, manifest: Path, args: list, kind: str) -> list[dict]:
     """The findings of one kind as a user reads them in the JSON output, with the temporary folder shown as '<tmp>'
-    and the shipped fixtures as '<fixtures>'."""
+    and the shipped fixtures as '<fixtures>'; each must name the manifest it is about."""
     run = cli("check", "--format", "json", *args, manifest)
     assert "Traceback" not in run.stderr, run.stderr
+    assert {f["manifest"] for f in json.loads(run.stdout)["findings"] if f["kind"] == kind} <= {str(manifest)}
     text = run.stdout.replace(str(tmp_path), "<tmp>").replace(str(GRAPHCALLS), "<fixtures>")
     found = [{k: f[k] for k in FIELDS} for f in json.loads(text)["findings"] if f["kind"] == kind]
     for f in found:
