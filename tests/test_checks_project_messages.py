@@ -227,7 +227,7 @@ def test_target_wider_names_the_declared_target_and_the_attribute_pointing_at_a_
     assert _case(cli, tmp_path, "target-wider") == [{
         "code": "SL311", "severity": "error",
         "message": "'UploadFilesConnections' is declared for target own, but <tmp>/site/Main.xaml:2 points it at a "
-                   "SharePoint site or another user's drive",
+                   "SharePoint site or a group's drive",
         "file": "<tmp>/site/scopelint.yaml", "line": 5, "activity": "UploadFilesConnections", "permission": None,
         "permission_type": None,
         "suggestion": "add 'target: site' to the activity entry (or run scopelint scan --write)",
