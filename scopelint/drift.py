@@ -150,10 +150,13 @@ def unresolved_calls(project: Project) -> tuple[GraphCall, ...]:
 
 
 def libraries(project: Project, rules: RuleBook) -> tuple[tuple[LibraryHint, bool], ...]:
-    """Dependencies that may call Graph themselves, each with whether a loaded rule pack describes its activities
-    (a rule whose class lies in the library's namespace)."""
+    """Dependencies that may call Graph themselves and that no rule pack declares under `libraries:` (those are seen:
+    their calls are the project's), each with whether a loaded rule pack describes its activities (a rule whose
+    class lies in the library's namespace)."""
     out = []
     for lib in project.libraries:
+        if lib.declared_by:
+            continue
         prefix = lib.name.lower() + "."
         out.append((lib, any(r.cls.lower().startswith(prefix) for r in rules)))
     return tuple(out)

@@ -76,6 +76,25 @@ class Rule(NamedTuple):
         return req or Requirement(any_of=((),), provenance="derived")
 
 
+class LibraryRule(NamedTuple):
+    """A rule pack's `libraries:` entry: a library package (a dependency id as project.json names it) and the Graph
+    calls it makes, with where that is documented. A project depending on it makes those calls (kind `library`)."""
+
+    package: str
+    operations: tuple[str, ...]
+    sources: tuple[str, ...]
+    pack: str
+    origin: str
+    description: str = ""
+
+
+class UserPack(NamedTuple):
+    """What one user pack file holds: its rules (each with its `overrides` flag) and its library entries."""
+
+    rules: list[tuple["Rule", bool]]
+    libraries: list[LibraryRule]
+
+
 class _Unbuilt(NamedTuple):
     """A built-in rule before its first lookup: what the index needs, and the raw entry to build it from."""
 
@@ -104,6 +123,7 @@ class RuleBook:
         self.packs: list[tuple[str, str, int]] = []
         self._index: dict[str, str] = {}
         self._overriding: set[str] = set()  # classes of user rules that took names over (`overrides: true`)
+        self.libraries: dict[str, LibraryRule] = {}  # by lower-case package id
         for rule in rules:
             self._rules[rule.cls.lower()] = rule
         self._reindex()
@@ -127,13 +147,19 @@ class RuleBook:
         book.packs = list(self.packs)
         book._index = dict(self._index)
         book._overriding = set(self._overriding)
+        book.libraries = dict(self.libraries)
         return book
 
-    def add(self, rules: list[tuple[Rule, bool]], origin: str) -> list[str]:
+    def add(self, rules: list[tuple[Rule, bool]], origin: str, libraries: Iterable[LibraryRule] = ()) -> list[str]:
         """Add a user pack. A rule whose class, short name, display name or alias is already a loaded rule's name
         needs `overrides: true` (else it could take a built-in activity over unseen); returns one announcement per
-        override, naming what it takes over."""
+        override, naming what it takes over. A library two packs describe is an error (which one would hold?)."""
         notes: list[str] = []
+        for lib in libraries:
+            known = self.libraries.get(lib.package.lower())
+            if known is not None:
+                raise InputError(f"library {lib.package} is already described by the rule pack {known.origin}", origin)
+            self.libraries[lib.package.lower()] = lib
         for rule, overrides in rules:
             taken = self._collisions(rule)
             if taken and not overrides:
@@ -288,14 +314,21 @@ def load_builtin_rules() -> RuleBook:
     return RuleBook.from_compiled(compiled, load_catalog())
 
 
-def load_user_pack(path: Path, catalog: Catalog | None = None) -> list[tuple[Rule, bool]]:
+def load_user_pack(path: Path, catalog: Catalog | None = None) -> UserPack:
     """A user's pack file: loaded with line tracking, validated against the published schema."""
     doc = load_yaml(path)
     errors = validate_document(doc, "rulepack.schema.json")
     if errors:
         line, message = errors[0]
         raise InputError(f"invalid rule pack: {message}", str(path), line)
-    return parse_pack(doc, str(path), catalog or load_catalog())
+    return UserPack(parse_pack(doc, str(path), catalog or load_catalog()), parse_libraries(doc, str(path)))
+
+
+def parse_libraries(doc: Any, origin: str) -> list[LibraryRule]:
+    """The `libraries:` entries of one pack document (already schema-valid)."""
+    return [LibraryRule(raw["package"], tuple(dict.fromkeys(" ".join(op.split()) for op in raw["operations"])),
+                        tuple(raw["sources"]), doc["pack"], origin, str(raw.get("description") or "").strip())
+            for raw in doc.get("libraries", [])]
 
 
 @cache

@@ -171,9 +171,11 @@ class Session:
             if folder.is_dir() and not files:
                 raise InputError("no rule pack files (*.yaml) in this folder", str(folder))
             for path in files:
-                rules = load_user_pack(path, self.catalog)
-                overrides = book.add(rules, str(path))
-                self.announcements.append(f"loaded rule pack {path} ({len(rules)} rule(s))")
+                pack = load_user_pack(path, self.catalog)
+                overrides = book.add(pack.rules, str(path), pack.libraries)
+                libraries = f", {len(pack.libraries)} librar{'y' if len(pack.libraries) == 1 else 'ies'}" * bool(
+                    pack.libraries)
+                self.announcements.append(f"loaded rule pack {path} ({len(pack.rules)} rule(s){libraries})")
                 self.announcements.extend(overrides)
         return book
 

@@ -389,6 +389,165 @@ def test_a_library_a_rule_pack_describes_is_named_with_that_fact(cli, tmp_path):
     assert "a rule pack describes" not in messages["CCR.RPA.Office365.Activities"]
 
 
+BESIDE = FIX / "library-beside"
+EXAMPLE = Path(__file__).resolve().parent.parent / "manifests" / "examples" / "graph-library"
+
+
+def _robot_manifest(tmp_path: Path) -> Path:
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(f"scopelint: 1\nname: robot\nauth: delegated\nproject: {BESIDE / 'Robot'}\nactivities: []\n")
+    return manifest
+
+
+def test_a_library_project_beside_the_project_is_read_and_its_graph_use_named(cli, tmp_path):
+    """LIB_MailTools's name says nothing of Graph, but its project sits beside the robot: its workflows' HTTP Request
+    to sendMail, its Microsoft 365 activity and its package dependency are the evidence, in check (text and JSON),
+    scan (text and JSON) and the audit report."""
+    lib = BESIDE / "MailTools" / "SendSummary.xaml"
+    evidence = [f"SendSummary.xaml:{line_of(lib, 'HTTP Request - send')}: POST /users/{{id}}/sendMail (http-request)",
+                f"SendSummary.xaml:{line_of(lib, 'Get Mail')}: Get Mail (Microsoft 365 activity)",
+                "depends on UiPath.MicrosoftOffice365.Activities [2.6.28]"]
+    manifest = _robot_manifest(tmp_path)
+    run = cli("check", manifest, "--format", "json")
+    assert run.code == 0, run.stderr
+    (finding,) = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "graph-library"]
+    pj = BESIDE / "Robot" / "project.json"
+    assert (finding["code"], finding["severity"], finding["file"], finding["line"]) == (
+        "SL310", "info", str(pj), line_of(pj, "LIB_MailTools"))
+    assert finding["message"].startswith("LIB_MailTools [1.2.0] calls Microsoft Graph itself: its own workflows do "
+                                         f"({evidence[0]}, and 2 more; read from ")
+    assert finding["evidence"] == evidence
+    assert "libraries: [{package: LIB_MailTools, operations: [POST /users/{id}/sendMail]" in finding["suggestion"]
+    text = cli("check", manifest).stdout
+    assert "LIB_MailTools [1.2.0] calls Microsoft Graph itself" in text and evidence[0] in text
+    scan_json = json.loads(cli("scan", BESIDE / "Robot", "--format", "json").stdout)
+    (lib_entry,) = scan_json["projects"][0]["libraries"]
+    assert (lib_entry["name"], lib_entry["evidence"], lib_entry["operations"], lib_entry["declared_by"]) == (
+        "LIB_MailTools", evidence, ["POST /users/{id}/sendMail"], None)
+    assert Path(lib_entry["found_in"]).resolve() == (BESIDE / "MailTools").resolve()
+    scan_text = cli("scan", BESIDE / "Robot").stdout
+    assert "dependency LIB_MailTools [1.2.0]: calls Microsoft Graph itself" in scan_text
+    assert f"      {evidence[0]}" in scan_text
+    for fmt, shown in (("markdown", "POST /users/\\{id\\}/sendMail \\(http-request\\)"),
+                       ("csv", "POST /users/{id}/sendMail (http-request)")):
+        report = cli("report", manifest, "--format", fmt).stdout
+        assert "SL310" in report and shown in report, fmt
+
+
+def test_the_library_is_read_from_the_scanned_tree_too(cli):
+    doc = json.loads(cli("scan", BESIDE, "--format", "json").stdout)
+    robot = next(p for p in doc["projects"] if p["name"] == "InvoiceRobot")
+    assert [x["operations"] for x in robot["libraries"]] == [["POST /users/{id}/sendMail"]]
+
+
+def _nupkg(path: Path, files: dict[str, str]) -> None:
+    import zipfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+
+
+NUSPEC = ('<?xml version="1.0"?><package><metadata><id>LIB_GraphAPI</id><version>2.1.0</version><dependencies>'
+          '<group targetFramework="net6.0-windows7.0"><dependency id="UiPath.MicrosoftOffice365.Activities" '
+          'version="[2.6.28]" /><dependency id="UiPath.System.Activities" version="[24.10.6]" /></group>'
+          '</dependencies></metadata></package>')
+LIB_XAML = ('<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+            'xmlns:ui="http://schemas.uipath.com/workflow/activities">\n<Sequence>\n'
+            '<ui:HttpClient EndPoint="[&quot;https://graph.microsoft.com/v1.0/users/&quot; + mbx'
+            ' + &quot;/messages&quot;]" Method="GET" />\n</Sequence>\n</Activity>\n')
+
+
+def test_a_library_package_in_the_nuget_global_packages_folder_is_read(cli, tmp_path):
+    """Studio restores dependencies into the NuGet global packages folder: LIB_GraphAPI 2.1.0's package there ships
+    a workflow calling Graph and depends on the Microsoft 365 package; a compiled-only package is said to be so."""
+    cache = tmp_path / "nuget"
+    _nupkg(cache / "lib_graphapi" / "2.1.0" / "lib_graphapi.2.1.0.nupkg",
+           {"LIB_GraphAPI.nuspec": NUSPEC, "content/Mail/ListMessages.xaml": LIB_XAML})
+    _nupkg(cache / "ccr.rpa.office365.activities" / "1.0.12" / "ccr.rpa.office365.activities.1.0.12.nupkg",
+           {"lib/net6.0-windows7.0/CCR.RPA.Office365.Activities.dll": "MZ compiled"})
+    run = cli("scan", FIX / "library-only", "--format", "json", env={"NUGET_PACKAGES": str(cache)})
+    libs = {x["name"]: x for x in json.loads(run.stdout)["projects"][0]["libraries"]}
+    assert libs["LIB_GraphAPI"]["evidence"] == [
+        "content/Mail/ListMessages.xaml:3: GET /users/{id}/messages (http-request)",
+        "its package depends on UiPath.MicrosoftOffice365.Activities"]
+    assert libs["LIB_GraphAPI"]["found_in"] == str(cache / "lib_graphapi" / "2.1.0" / "lib_graphapi.2.1.0.nupkg")
+    assert libs["CCR.RPA.Office365.Activities"]["evidence"] == []
+    assert libs["CCR.RPA.Office365.Activities"]["found_in"].endswith("(compiled workflows only: not read)")
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(f"scopelint: 1\nname: m\nauth: delegated\nproject: {FIX / 'library-only'}\nactivities: []\n")
+    text = cli("check", manifest, env={"NUGET_PACKAGES": str(cache)}).stdout
+    assert "LIB_GraphAPI [2.1.0] calls Microsoft Graph itself: its own workflows do (content/Mail/" in text
+    assert "its workflows: " in text and "compiled workflows only" in text
+
+
+def test_a_library_package_beside_the_project_is_read_before_the_cache(tmp_path, monkeypatch):
+    """A local feed next to the project (the folder above it): the package of the version the dependency names."""
+    monkeypatch.setenv("NUGET_PACKAGES", str(tmp_path / "nuget"))
+    project = tmp_path / "Robot"
+    shutil.copytree(FIX / "library-only", project)
+    _nupkg(tmp_path / "LIB_GraphAPI.2.0.0.nupkg", {"x.nuspec": NUSPEC})
+    _nupkg(tmp_path / "LIB_GraphAPI.2.1.0.nupkg", {"x.nuspec": NUSPEC, "Mail/List.xaml": LIB_XAML})
+    _nupkg(tmp_path / "nuget" / "lib_graphapi" / "2.1.0" / "lib_graphapi.2.1.0.nupkg", {"x.nuspec": ""})
+    (lib,) = [x for x in only_project(project).libraries if x.name == "LIB_GraphAPI"]
+    assert (lib.found_in, lib.operations) == (str(tmp_path / "LIB_GraphAPI.2.1.0.nupkg"), ("GET /users/{id}/messages",))
+
+
+def test_a_rule_pack_that_declares_a_library_turns_it_into_needs(cli, tmp_path):
+    """The example: rules/lib-graphapi.yaml declares LIB_GraphAPI's calls. scan lists them (kind library, at the
+    dependency's line), the library is no longer unseen (no SL310), a manifest without them drifts (SL308), the one
+    scan --write made needs Mail.Send, and the audit report's evidence chain names the dependency."""
+    pack = EXAMPLE / "rules"
+    pj = EXAMPLE / "project.json"
+    dep_line = line_of(pj, '"LIB_GraphAPI":')
+    doc = json.loads(cli("scan", EXAMPLE, "--rules", pack, "--format", "json").stdout)
+    ops = [(o["file"], o["line"], o["source"], o["request"]) for o in doc["projects"][0]["operations"]]
+    assert ops == [(str(pj), dep_line, "library", "GET /users/{id}/mailFolders/{id}/messages"),
+                   (str(pj), dep_line, "library", "POST /users/{id}/sendMail")]
+    (lib,) = doc["projects"][0]["libraries"]
+    assert lib["declared_by"] == str(pack / "lib-graphapi.yaml") and lib["evidence"] == []
+    text = cli("scan", EXAMPLE, "--rules", pack).stdout
+    assert f"project.json:{dep_line}" in text and "POST /users/{id}/sendMail  (library)" in text
+    check = cli("check", EXAMPLE / "scopelint.yaml", "--format", "json")  # .scopelint.yaml loads the pack
+    assert (check.code, [f["kind"] for f in json.loads(check.stdout)["findings"]]) == (0, []), check.stdout
+    assert "loaded rule pack" in check.stderr and "1 library" in check.stderr
+    bare = tmp_path / "scopelint.yaml"
+    bare.write_text(f"scopelint: 1\nname: m\nauth: application\nproject: {EXAMPLE}\nactivities: []\n")
+    drift = json.loads(cli("check", bare, "--rules", pack, "--format", "json").stdout)["findings"]
+    assert sorted((f["kind"], f["file"], f["line"], f["activity"]) for f in drift) == [
+        ("undeclared-operation", str(pj), dep_line, "GET /users/{id}/mailFolders/{id}/messages"),
+        ("undeclared-operation", str(pj), dep_line, "POST /users/{id}/sendMail")]
+    scopes = cli("scopes", EXAMPLE / "scopelint.yaml")
+    assert "Mail.Send" in scopes.stdout
+    csv_rows = list(csv.DictReader(io.StringIO(cli("report", EXAMPLE / "scopelint.yaml", "--format", "csv").stdout)))
+    send = next(r for r in csv_rows if r["record"] == "required" and r["permission"] == "Mail.Send")
+    assert send["activity"] == "POST /users/{id}/sendMail" and send["used_at"] == f"{pj}:{dep_line} (library)"
+    unseen = cli("check", bare, "--format", "json")  # without the pack the same dependency is only a name
+    assert [f["kind"] for f in json.loads(unseen.stdout)["findings"]] == ["graph-library"]
+
+
+@pytest.mark.parametrize(("pack", "message"), [
+    ("libraries:\n  - package: LIB_X\n    operations: [POST /me/sendMail]\n", "'sources' is a required property"),
+    ("libraries:\n  - package: LIB_X\n    operations: [send mail]\n    sources: [https://example.org]\n",
+     "does not match"),
+])
+def test_a_library_entry_is_validated_by_the_rulepack_schema(cli, tmp_path, pack, message):
+    path = tmp_path / "lib.yaml"
+    path.write_text("scopelint-rulepack: 1\npack: lib\n" + pack)
+    run = cli("scan", FIX / "library-only", "--rules", path)
+    assert run.code == 2 and str(path) in run.stderr and message in run.stderr, run.stderr
+
+
+def test_two_packs_describing_one_library_are_refused(cli, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"scopelint-rulepack: 1\npack: {name}\nlibraries:\n  - package: lib_graphapi\n"
+            "    operations: [GET /me]\n    sources: [https://example.org]\n")
+    run = cli("scan", FIX / "library-only", "--rules", tmp_path)
+    assert run.code == 2 and "library lib_graphapi is already described by the rule pack" in run.stderr
+
+
 # ---------------------------------------------------------------------------------------------- scope facts
 def test_public_app_is_not_reported_for_client_credentials_with_the_projects_own_application_id(cli, tmp_path):
     manifest = tmp_path / "scopelint.yaml"

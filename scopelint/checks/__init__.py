@@ -114,9 +114,12 @@ CHECKS: tuple[Check, ...] = (
           "cannot-judge (SL205), not excess. Write the call as 'METHOD /path' under `operations:`.",
           "project", "project"),
     Check("SL310", "graph-library", "info", "a dependency that may call Graph itself",
-          "The project depends on a library that is not a known activity package and whose name suggests it calls "
-          "Microsoft Graph (a wrapper such as LIB_GraphAPI). What it calls is invisible to the scan: describe its "
-          "activities in a rule pack (--rules) or list its Graph calls under `operations:`.", "project", "project"),
+          "The project depends on a library that is not a known activity package and whose own workflows call "
+          "Microsoft Graph (read where they are on this machine: a library project beside it, its package in the "
+          "NuGet cache; the evidence names them), or whose name suggests it does (a wrapper such as LIB_GraphAPI). "
+          "Which of its calls the project makes is invisible to the scan: describe the library in a rule pack "
+          "(`libraries:` with its operations, --rules), and its calls become the project's; or list them under "
+          "`operations:`.", "project", "project"),
     Check("SL311", "target-wider", "error", "a workflow works on wider data than the manifest declares",
           "The workflow points the activity at a SharePoint site library (target site), another user's OneDrive or a "
           "shared mailbox or calendar (target shared) -- a literal URL, `UseSharedMailbox` or `Account` in the XAML; "

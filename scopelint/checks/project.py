@@ -155,16 +155,27 @@ def graph_library(a: Analysis) -> list[Finding]:
     assert project is not None
     out = []
     for lib, described in a.libraries:
+        evidence: tuple[str, ...] = ()
         if described:
             message = (f"{lib.name} {lib.version} may call Microsoft Graph itself; a rule pack describes its "
                        "activities, but scan does not read them from workflows: declare the ones used under "
                        "activities:")
             hint = "list its activities under activities: in the manifest"
         else:
-            message = (f"{lib.name} {lib.version} may call Microsoft Graph itself ({lib.why}); its calls are not "
-                       "visible to scopelint, so the permissions worked out may be too few")
-            hint = (f"describe the activities of {lib.name} in a rule pack (scopelint rules list shows the format) "
-                    "and pass it with --rules, or list its Graph calls under operations:")
+            if lib.evidence:
+                more = f", and {len(lib.evidence) - 1} more" if len(lib.evidence) > 1 else ""
+                message = (f"{lib.name} {lib.version} calls Microsoft Graph itself: its own workflows do "
+                           f"({lib.evidence[0]}{more}; read from {lib.found_in}); which of its calls this project "
+                           "makes is not visible to scopelint, so the permissions worked out may be too few")
+                evidence = lib.evidence
+            else:
+                read = f"; its workflows: {lib.found_in}" if lib.found_in else ""
+                message = (f"{lib.name} {lib.version} may call Microsoft Graph itself ({lib.why}{read}); its calls "
+                           "are not visible to scopelint, so the permissions worked out may be too few")
+            ops = ", ".join(lib.operations) or "METHOD /path, ..."
+            hint = (f"describe {lib.name} in a rule pack and pass it with --rules: libraries: [{{package: {lib.name}, "
+                    f"operations: [{ops}], sources: [where its calls are documented]}}] (see "
+                    "manifests/examples/graph-library), or list its Graph calls under operations:")
         out.append(make("graph-library", message, project.file or project.path, line=lib.line,
-                        manifest=a.manifest.path, suggestion=hint))
+                        manifest=a.manifest.path, evidence=evidence, suggestion=hint))
     return out

@@ -59,7 +59,9 @@ def project_dict(p: Project) -> dict:
         "operations": [call_dict(c) for c in p.calls],
         "token_requests": [{"file": t.file, "line": t.line, "auth": t.auth, "disabled": t.disabled}
                            for t in p.tokens],
-        "libraries": [{"name": x.name, "version": x.version, "line": x.line, "why": x.why} for x in p.libraries],
+        "libraries": [{"name": x.name, "version": x.version, "line": x.line, "why": x.why, "evidence": list(x.evidence),
+                       "found_in": x.found_in, "declared_by": x.declared_by, "operations": list(x.operations)}
+                      for x in p.libraries],
     }
 
 
@@ -151,9 +153,7 @@ def render_text(result: ScanResult) -> str:
             lines.append(f"  {where:<40} {what}  ({c.source}" + "".join(f", {n}" for n in notes) + ")")
             if c.reason:
                 lines.append(f"  {'':<40}   cannot be checked: {c.reason}: {c.text}")
-        for x in p.libraries:
-            lines.append(f"  dependency {x.name} {x.version}: may call Microsoft Graph itself ({x.why}); describe "
-                         "what it calls with a rule pack (--rules)")
+        lines.extend(_library_lines(p))
         for f in p.ignored_files:
             lines.append(f"  {f}: ignored (processOptions.ignoredFiles)")
         lines.append("")
@@ -164,6 +164,25 @@ def render_text(result: ScanResult) -> str:
                  f"({result.files_read} read, {result.files_total - result.files_read} unreadable), "
                  f"{acts} Microsoft 365 activity use(s)" + (f", {calls} other Graph call(s)" if calls else ""))
     return "\n".join(lines) + "\n"
+
+
+def _library_lines(p: Project) -> list[str]:
+    """Library dependencies: declared by a rule pack (their calls are listed above, kind library), calling Graph in
+    their own workflows (with the evidence), or Graph-looking by name."""
+    out = []
+    for x in p.libraries:
+        head = f"  dependency {x.name} {x.version}"
+        if x.declared_by:
+            out.append(f"{head}: described by {x.declared_by}: its calls are listed above (library)")
+        elif x.evidence:
+            out.append(f"{head}: calls Microsoft Graph itself (its workflows, read from {x.found_in}); describe what "
+                       "it calls with a rule pack (--rules)")
+            out.extend(f"      {e}" for e in x.evidence)
+        else:
+            read = f"; its workflows: {x.found_in}" if x.found_in else ""
+            out.append(f"{head}: may call Microsoft Graph itself ({x.why}{read}); describe what it calls with a rule "
+                       "pack (--rules)")
+    return out
 
 
 def _scope_lines(p: Project) -> list[str]:

@@ -91,7 +91,7 @@ class GraphCall(NamedTuple):
 
     file: str
     line: int
-    source: str  # http-request | invoke-code | coded-workflow | vb-file | graph-sdk
+    source: str  # http-request | invoke-code | coded-workflow | vb-file | graph-sdk | library (declared by a pack)
     method: str | None
     path: str | None
     text: str  # what the file says (shortened), for the user to find it
@@ -115,12 +115,18 @@ class TokenRequest(NamedTuple):
 
 
 class LibraryHint(NamedTuple):
-    """A dependency that is not a known activity package but may call Graph itself (a wrapper library)."""
+    """A dependency that is not a known activity package but may call Graph itself (a wrapper library): why, the
+    evidence from its own workflows where they are on this machine (`found_in`), or the rule pack that describes it
+    (`declared_by`: then its calls are the project's, kind `library`)."""
 
     name: str
     version: str
     line: int | None
     why: str
+    evidence: tuple[str, ...] = ()  # `file:line: METHOD /path (kind)`, Microsoft 365 activities, package dependencies
+    found_in: str | None = None  # the library project folder or .nupkg its workflows were read from
+    declared_by: str | None = None  # the rule pack file that describes it
+    operations: tuple[str, ...] = ()  # the Graph calls it makes: from its workflows, or as the rule pack declares
 
 
 class PackageRef(NamedTuple):

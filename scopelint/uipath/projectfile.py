@@ -4,13 +4,13 @@ A wrong type or an unreadable file is a diagnostic, never an exception: the scan
 """
 
 import json
-import re
 from pathlib import Path
 from typing import NamedTuple
 
 from scopelint.errors import InputError
 from scopelint.uipath.discover import Root
-from scopelint.uipath.model import ASSEMBLIES, Diagnostic, LibraryHint, PackageRef
+from scopelint.uipath.libraries import Dependency
+from scopelint.uipath.model import ASSEMBLIES, Diagnostic, PackageRef
 from scopelint.uipath.nuget import parse_nuget_range
 from scopelint.yamlio import Limits, parse_json, read_text
 
@@ -23,7 +23,7 @@ class Meta(NamedTuple):
     target_framework: str | None = None
     output_type: str | None = None
     packages: tuple[PackageRef, ...] = ()
-    libraries: tuple[LibraryHint, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()  # the others: libraries that may call Graph themselves (libraries.py)
     ignored: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     read: bool = True
@@ -58,12 +58,10 @@ def read_meta(root: Root) -> Meta:
     deps_key = "Dependencies" if template else "dependencies"
     deps = typed(doc, deps_key, dict, "an object", "no package versions are known")
     packages = []
-    libraries = []
+    others = []
     for dep, version in (deps or {}).items():
         if dep.lower() not in ASSEMBLIES:
-            why = _graph_hint(dep)
-            if why:
-                libraries.append(LibraryHint(dep, _short(version).strip('"'), _line_of(text, json.dumps(dep)), why))
+            others.append(Dependency(dep, _short(version).strip('"'), _line_of(text, json.dumps(dep))))
             continue
         line = _line_of(text, json.dumps(dep))
         rng = parse_nuget_range(version) if isinstance(version, str) else None
@@ -85,23 +83,10 @@ def read_meta(root: Root) -> Meta:
         target_framework=_str(framework),
         output_type=_str(output),
         packages=tuple(sorted(packages, key=lambda p: p.name.lower())),
-        libraries=tuple(sorted(libraries, key=lambda p: p.name.lower())),
+        dependencies=tuple(sorted(others, key=lambda p: p.name.lower())),
         ignored=tuple(_norm_rel(p) for p in ignored if isinstance(p, str)),
         diagnostics=tuple(diagnostics),
     )
-
-
-# Names that suggest a library wraps Microsoft Graph (an in-house LIB_GraphAPI, a vendor's *.Office365.Activities).
-# UiPath's own packages are known: the Microsoft 365, Teams and Mail packages are scanned, the others call no Graph.
-_GRAPH_NAME = re.compile(r"graph(?!ic)|office ?365|\bo365|m365|microsoft ?365|outlook|sharepoint|onedrive|teams", re.I)
-
-
-def _graph_hint(dependency: str) -> str | None:
-    """Why a dependency may call Graph itself, or None."""
-    if dependency.lower().startswith("uipath."):
-        return None
-    m = _GRAPH_NAME.search(dependency)
-    return f"its name contains '{m.group(0)}'" if m else None
 
 
 def _short(value) -> str:

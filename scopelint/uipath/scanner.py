@@ -7,12 +7,14 @@ in). Named `scanner`, not `scan`, so the module does not shadow the `scan` funct
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from scopelint.errors import InputError
 from scopelint.parallel import MAX_TASKS, cpu_count, parallel_map
 from scopelint.rules import Rule, RuleBook, load_builtin_rules
 from scopelint.uipath.discover import Root, discover
+from scopelint.uipath.libraries import Finder, hints
 from scopelint.uipath.model import ActivityUse, Diagnostic, GraphCall, Project, ScanResult, ScopeUse, TokenRequest
 from scopelint.uipath.projectfile import Meta, read_meta
 from scopelint.uipath.workflow import DEFAULT_MAX_FILE_BYTES, scan_code_file, scan_file
@@ -49,8 +51,10 @@ def _scan_files(paths: list[str], max_bytes: int, max_depth: int, jobs: int | No
 
 
 def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int | None = None,
-         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, max_xml_depth: int = DEFAULT_MAX_XML_DEPTH) -> ScanResult:
-    """Find every UiPath project under `path` and the Microsoft 365 activities its workflows use."""
+         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, max_xml_depth: int = DEFAULT_MAX_XML_DEPTH,
+         libraries: bool = True) -> ScanResult:
+    """Find every UiPath project under `path` and the Microsoft 365 activities its workflows use; with `libraries`,
+    also what its library dependencies are known to call (libraries.py)."""
     root = Path(path)
     name = str(path)
     if not root.exists():
@@ -88,6 +92,8 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
         files_parsed += result.parsed
     projects = [_assemble(r, meta, per_project[i], tuple(ignored.get(i, ())), book, code[i])
                 for i, (r, meta) in enumerate(zip(found, metas, strict=True))]
+    if libraries:
+        projects = _with_libraries(projects, metas, book, max_file_bytes, max_xml_depth)
     return ScanResult(
         root=name,
         projects=tuple(sorted(projects, key=lambda p: p.path)),
@@ -96,6 +102,28 @@ def scan(path: str | os.PathLike[str], rules: RuleBook | None = None, jobs: int 
         files_read=files_read,
         files_parsed=files_parsed,
     )
+
+
+def _with_libraries(projects: list[Project], metas: list[Meta], book: RuleBook, max_file_bytes: int,
+                    max_xml_depth: int) -> list[Project]:
+    """Each project with its library hints and the Graph calls rule packs declare for its dependencies. A library's
+    own workflows are looked for in this scan, beside the project, or as a package on this machine (never fetched)."""
+    def scan_folder(folder: Path) -> Project | None:
+        try:
+            result = scan(folder, book, 1, max_file_bytes, max_xml_depth, libraries=False)
+        except InputError:
+            return None
+        return next((p for p in result.projects if Path(p.path).resolve() == folder.resolve()), None)
+
+    finder = Finder({p.name.lower(): p for p in projects if p.kind == "project"}, scan_folder)
+    out = []
+    for p, meta in zip(projects, metas, strict=True):
+        found, calls = hints(p.file or p.path, meta.dependencies, book.libraries, partial(finder.find, Path(p.path)))
+        if calls:
+            p = p._replace(calls=tuple(sorted(p.calls + calls,
+                                              key=lambda c: (c.file, c.line, c.source, c.text, c.request or ""))))
+        out.append(p._replace(libraries=found) if found else p)
+    return out
 
 
 _SCOPE_AUTH = [(_DELEGATED, "delegated"), (_APPLICATION, "application"), (_CONNECTIONS, "connections")]
@@ -159,7 +187,6 @@ def _assemble(root: Root, meta: Meta, scans: list[FileScan], ignored: tuple[str,
         scopes=tuple(sorted(scopes, key=lambda s: (s.file, s.line))),
         calls=tuple(sorted(calls, key=lambda c: (c.file, c.line, c.source, c.text))),
         tokens=tuple(sorted(tokens)),
-        libraries=meta.libraries,
         workflows=len(scans),
         workflows_read=sum(1 for fs in scans if fs.read),
         ignored_files=ignored,
