@@ -217,7 +217,7 @@ _SHAPES = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/
       Mailbox="[str_Account]" />
     <umam:GetEmailListConnections ConnectionId="c" UseConnectionService="True">
       <umam:GetEmailListConnections.Mailbox>
-        <umamm:MailboxArgument UseSharedMailbox="True" />
+        <umamm:MailboxArgument UseSharedMailbox="True" SharedMailbox="helpdesk@contoso.com" />
       </umam:GetEmailListConnections.Mailbox>
     </umam:GetEmailListConnections>
     <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" ItemSelectionMode="UseExisting"
@@ -254,7 +254,8 @@ def test_scan_reads_mailbox_and_calendar_owners_other_than_the_signed_in_user(tm
     assert found[18] == ("shared", 'Account="rooms@contoso.com" (line 18): another mailbox or calendar than the '
                                    "signed-in user's", "")
     assert found[27] == ("shared", 'UseSharedMailbox="True", Mailbox="[str_Account]" (line 27): a shared mailbox', "")
-    assert found[29] == ("shared", 'UseSharedMailbox="True" (line 31): a shared mailbox', "")
+    assert found[29] == ("shared", 'UseSharedMailbox="True", SharedMailbox="helpdesk@contoso.com" (line 31): a shared '
+                                   "mailbox", "")
 
 
 def test_scan_labels_another_users_onedrive_shared_and_expressions_unknown(tmp_path):

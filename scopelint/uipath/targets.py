@@ -16,9 +16,12 @@ The attribute names, and where they were verified:
   user principal name with `@` and `.` written as `_`.
 - Mailboxes: Integration Service mail activities set `UseSharedMailbox="True"` and name the mailbox in `Mailbox`
   (observed in github.com/jose41945/testwithProject, Framework/Email_Send.xaml), or carry a nested
-  `Mail.Models.MailboxArgument` with `UseSharedMailbox` / `SharedMailbox`. Classic mail and calendar activities have
-  `Account`: "The email address with which to interact. This may include any shared mailbox to which the current
-  user has access rights. If left blank, the current user's account is assumed."
+  `Mail.Models.MailboxArgument` whose `UseSharedMailbox` switches from the signed-in user's mailbox to a shared one
+  named by `SharedMailbox` (UiPath's package reference for UiPath.MicrosoftOffice365.Activities 3.8, MailboxArgument,
+  in github.com/UiPath/skills). Integration Service calendars are picked by ID (`CalendarArgument`:
+  `BrowserCalendarId`, `BrowserGroupId`, or an existing calendar item; same reference): no owner is named there, so
+  no target is read from them. Classic mail and calendar activities have `Account`, the address whose mailbox or
+  calendar they work on -- a shared mailbox the user may access, or blank for the user's own
   (https://docs.uipath.com/activities/other/latest/productivity/office365-add-attachment.md; the same field on Send
   Mail and Forward Mail: office365-send-mail.md, office365-forward-mail.md).
 - Who signs in, so that naming one's own mailbox or OneDrive is not "shared": the enclosing Office 365 scope's
@@ -122,8 +125,8 @@ def mailbox_target(attrs: Mapping[str, str], line: int, me: str | None = None) -
     address other than the signed-in user's; None otherwise."""
     use = _value(attrs, "UseSharedMailbox")
     if use and use.lower() == "true":
-        mailbox = _value(attrs, "Mailbox")
-        named = f', Mailbox="{_short(mailbox)}"' if mailbox else ""
+        named = "".join(f', {key}="{_short(value)}"' for key in ("Mailbox", "SharedMailbox")
+                        if (value := _value(attrs, key)))
         return Target("shared", f'UseSharedMailbox="{use}"{named} (line {line}): a shared mailbox')
     shared = _value(attrs, "SharedMailbox")
     if shared:
