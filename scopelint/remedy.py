@@ -24,7 +24,7 @@ _SELECTED_SUFFIX = ".selected"
 _SELECTED_NOTE = ("{name} ({type}) reaches only the sites (or lists, items) an administrator grants to the app, each "
                   "one granted outside the app registration (POST /sites/{{site-id}}/permissions; "
                   "https://learn.microsoft.com/en-us/graph/permissions-selected-overview): grant the app each site "
-                  "the workflows use, which scopelint does not check")
+                  "the workflows use, which scopelint does not check{sites}")
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,21 @@ def plan_remedy(result: Result, catalog: Catalog, version: str, app_id: str | No
         unresolved=tuple(u.raw for u in reg.unresolved) if reg else (),
         other_resources=tuple(o.resource for o in reg.other_resources) if reg else (),
         version=version,
-        outside=tuple(_SELECTED_NOTE.format(name=e.permission.name, type=e.permission.type) for e in target
-                      if e.permission.name.lower().endswith(_SELECTED_SUFFIX)),
+        outside=tuple(_SELECTED_NOTE.format(name=e.permission.name, type=e.permission.type, sites=_sites(result))
+                      for e in target if e.permission.name.lower().endswith(_SELECTED_SUFFIX)),
     )
+
+
+def _sites(result: Result) -> str:
+    """The SharePoint sites the scanned workflows name (active uses with a site target), for the grant note."""
+    project = result.analysis.project
+    if project is None:
+        return ""
+    from scopelint.uipath.targets import site_roots
+
+    sites = dict.fromkeys(s for a in project.activities if not a.disabled and a.target == "site"
+                          for s in site_roots(a.target_evidence))
+    return f" (the workflows name {', '.join(sites)})" if sites else ""
 
 
 def _entry(p: Permission, catalog: Catalog, needed_by: tuple[str, ...] = (), why: str = "") -> RemedyEntry:

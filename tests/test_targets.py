@@ -583,3 +583,16 @@ def test_scan_write_declares_shared_targets_and_the_result_checks_without_target
     assert "target-wider" not in kinds
     found = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "target-expression"]
     assert sorted(f["activity"].rsplit(".", 1)[-1] for f in found) == ["DownloadFileConnections", "UploadFile"]
+
+
+def test_the_sites_selected_note_names_the_sites_the_workflows_use(tmp_path, cli):
+    folder = _report_project(tmp_path / "reports")
+    manifest = folder / "scopelint.yaml"
+    manifest.write_text(manifest.read_text().replace("name: reports\n", "name: reports\nauth: application\n")
+                        .replace("  - CreateFolderConnections\n", "  - activity: CreateFolderConnections\n"
+                                                                  "    target: site\n"))
+    run = cli("scopes", manifest, "--format", "terraform")
+    assert run.code == 0, run.stderr
+    note = next(line for line in run.stdout.splitlines() if line.startswith("# note: Sites.Selected"))
+    assert note.endswith("which scopelint does not check (the workflows name https://contoso.sharepoint.com/sites/"
+                         "finance)")

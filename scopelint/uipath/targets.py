@@ -181,6 +181,15 @@ def loop_values(attrs: Mapping[str, str]) -> str | None:
     return m.group(1).lower() if m else None
 
 
+_SITE_ROOT = re.compile(r"https://[^/\s\"]+\.sharepoint(?:-df)?\.(?:com|us|cn|de)/(?:sites|teams)/[^/?#\s\"]+",
+                        re.IGNORECASE)
+
+
+def site_roots(evidence: str) -> tuple[str, ...]:
+    """The SharePoint sites (`https://<tenant>.sharepoint.com/sites/<name>`) an evidence text names."""
+    return tuple(dict.fromkeys(m.group(0) for m in _SITE_ROOT.finditer(evidence)))
+
+
 def inherited(expression: Expression, source: str, found: Target, literal: str) -> Target:
     """The target an expression takes from the activity its variable comes from: the expression, where the variable
     comes from, and the literal attribute at the start of the chain."""
