@@ -207,9 +207,11 @@ def check(paths, registration, formats, outputs, quiet, color, stamp, strict, fa
         raise click.UsageError("--app-id, --tenant, --token-env and --graph-url read the tenant: add --live")
     if live and registration:
         raise click.UsageError("--registration reads a file and --live reads the tenant: give one of them")
-    return run(CheckOptions(paths, tuple(targets), registration, _use_color(color, sys.stdout), stamp, strict,
-                            fail_level, rule_paths, config_file, changed, live, app_id, project, logs,
-                            LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal(quiet))
+    options = CheckOptions(paths=paths, targets=tuple(targets), registration=registration,
+                           color=_use_color(color, sys.stdout), stamp=stamp, strict=strict, fail_level=fail_level,
+                           rule_paths=rule_paths, config_file=config_file, changed=changed, live=live, app_id=app_id,
+                           project=project, logs=logs, live_args=LiveArgs(tenant, token_env, graph_url, timeout))
+    return run(options, _Terminal(quiet))
 
 
 @main.command()
@@ -254,9 +256,12 @@ def usage(paths, logs, workspace, show_query, app_id, since, auth, show_users, r
     if not (logs or workspace or show_query):
         raise click.UsageError("give --logs FILE (repeatable) or --workspace ID")
     targets = _output_targets(formats, outputs)
-    return run(UsageOptions(paths, logs, workspace, show_query, app, bound, auth, show_users, registration,
-                            tuple(targets), _use_color("auto", sys.stdout), strict, fail_level, rule_paths,
-                            config_file, logs_url, tenant, token_env, timeout), _Terminal())
+    options = UsageOptions(paths=paths, logs=logs, workspace=workspace, show_query=show_query, app_id=app,
+                           since=bound, auth=auth, show_users=show_users, registration=registration,
+                           targets=tuple(targets), color=_use_color("auto", sys.stdout), strict=strict,
+                           fail_level=fail_level, rule_paths=rule_paths, config_file=config_file, logs_url=logs_url,
+                           tenant=tenant, token_env=token_env, timeout=timeout)
+    return run(options, _Terminal())
 
 
 def _usage_filters(since, app_id):
@@ -320,7 +325,8 @@ def scopes(manifest, fmt, registration, project, rule_paths, config_file) -> int
     from scopelint.commands.scopes import ScopesOptions
     from scopelint.commands.scopes import scopes as run
 
-    return run(ScopesOptions(manifest, fmt, registration, project, rule_paths, config_file), _Terminal())
+    return run(ScopesOptions(manifest=manifest, format=fmt, registration=registration, project=project,
+                             rule_paths=rule_paths, config_file=config_file), _Terminal())
 
 
 @main.command("report")
@@ -344,7 +350,8 @@ def report_command(paths, fmt, output, registration, rule_paths, config_file, lo
     fmt = fmt or (_format_of(output) if output else None) or "html"
     if fmt not in ("html", "markdown", "csv"):
         raise click.UsageError(f"an audit report is html, markdown or csv, not {fmt}")
-    return run(ReportOptions(paths, fmt, output, registration, rule_paths, config_file, logs, stamp), _Terminal())
+    return run(ReportOptions(paths=paths, format=fmt, output=output, registration=registration,
+                             rule_paths=rule_paths, config_file=config_file, logs=logs, stamp=stamp), _Terminal())
 
 
 @main.command()
@@ -365,7 +372,8 @@ def diff(manifests, rev, fmt, output, rule_paths, config_file) -> int:
 
     if rev is None and len(manifests) != 2:
         raise click.UsageError("give two manifests (BASE HEAD), or --git REV [MANIFEST...]")
-    return run(DiffOptions(manifests, rev, fmt, output, rule_paths, config_file), _Terminal())
+    return run(DiffOptions(manifests=manifests, rev=rev, format=fmt, output=output, rule_paths=rule_paths,
+                           config_file=config_file), _Terminal())
 
 
 @main.command()
@@ -429,8 +437,8 @@ def catalog_refresh(source, live, paths, output, tenant, token_env, graph_url, t
 
     if bool(source) == live:
         raise click.UsageError("give --from FILE or --live (one of them)")
-    return run(RefreshOptions(source, live, paths, output, LiveArgs(tenant, token_env, graph_url, timeout)),
-               _Terminal())
+    return run(RefreshOptions(source=source, live=live, paths=paths, output=output,
+                              live_args=LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal())
 
 
 @main.command()
@@ -443,8 +451,8 @@ def fetch(app_id, output, show_users, tenant, token_env, graph_url, timeout) -> 
     from scopelint.commands.fetch import FetchOptions
     from scopelint.commands.fetch import fetch as run
 
-    return run(FetchOptions(app_id, output, show_users, LiveArgs(tenant, token_env, graph_url, timeout)),
-               _Terminal())
+    return run(FetchOptions(app_id=app_id, output=output, show_users=show_users,
+                            live_args=LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal())
 
 
 @main.command()
@@ -469,8 +477,9 @@ def audit(paths, live, all_apps, app_ids, fmt, output, concurrency, show_users, 
         raise click.UsageError("audit reads the tenant: add --live")
     if all_apps == bool(app_ids):
         raise click.UsageError("give --all-apps or --app-id ID (repeatable), not both")
-    return run(AuditOptions(paths, all_apps, app_ids, fmt, output, concurrency, show_users,
-                            LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal())
+    return run(AuditOptions(paths=paths, all_apps=all_apps, app_ids=app_ids, format=fmt, output=output,
+                            concurrency=concurrency, show_users=show_users,
+                            live_args=LiveArgs(tenant, token_env, graph_url, timeout)), _Terminal())
 
 
 @main.command()
@@ -488,4 +497,5 @@ def scan(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth) -> in
     from scopelint.commands.scan import ScanOptions
     from scopelint.commands.scan import scan as run
 
-    return run(ScanOptions(path, fmt, write, rule_paths, jobs, max_file_size, max_xml_depth), _Terminal())
+    return run(ScanOptions(path=path, format=fmt, write=write, rule_paths=rule_paths, jobs=jobs,
+                           max_file_size=max_file_size, max_xml_depth=max_xml_depth), _Terminal())

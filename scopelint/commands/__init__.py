@@ -7,6 +7,7 @@ A command writes through the Console it is given: the CLI's writes to the termin
 This module holds the Console and the steps several commands share.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -44,20 +45,20 @@ class LiveArgs(NamedTuple):
                             timeout=self.timeout, concurrency=concurrency, show_users=show_users)
 
 
-class Console:
+class Console(ABC):
     """Where a command's output goes: `write` and `show` are the terminal's (or a test's); the rest is built on
     them. Notes ('scopelint: loaded rule pack ...') are left out when quiet."""
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
 
+    @abstractmethod
     def write(self, text: str, err: bool = False) -> None:
         """Text as it is (its newlines included) on standard output, or on standard error."""
-        raise NotImplementedError
 
+    @abstractmethod
     def show(self, text: str) -> None:
         """A whole rendered output on standard output, written whole or failing loudly."""
-        raise NotImplementedError
 
     def progress(self, total: int, label: str) -> AbstractContextManager[Callable[[int], None] | None]:
         """A progress display over `total` units, giving the function that reports the units done so far; None
