@@ -223,7 +223,7 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
         rule = engine.rules.find(uses[0].canonical) if uses[0].rule else None
         if rule is None or rule.kind == "scope":
             continue
-        for target in sorted({u.target if u.target != "own" else "shared" if u.shared else "own" for u in uses}):
+        for target in sorted({u.target for u in uses}):
             req = rule.requirement(manifest.auth, target)
             if not req.unsupported:
                 project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, target=target))
