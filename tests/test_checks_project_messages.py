@@ -200,9 +200,10 @@ def test_graph_library_says_why_the_library_may_call_graph_and_how_to_describe_i
         (6, "LIB_GraphAPI [2.1.0] may call Microsoft Graph itself (its name contains 'Graph'); its calls are not "
             "visible to scopelint, so the permissions worked out may be too few"),
     ]
-    assert found[1]["suggestion"] == ("describe the activities of LIB_GraphAPI in a rule pack (scopelint rules list "
-                                      "shows the format) and pass it with --rules, or list its Graph calls under "
-                                      "operations:")
+    assert found[1]["suggestion"] == ("describe LIB_GraphAPI in a rule pack and pass it with --rules: libraries: "
+                                      "[{package: LIB_GraphAPI, operations: [METHOD /path, ...], sources: [where its "
+                                      "calls are documented]}] (see manifests/examples/graph-library), or list its "
+                                      "Graph calls under operations:")
     assert {(f["code"], f["severity"], f["file"]) for f in found} == {
         ("SL310", "info", "<fixtures>/library-only/project.json")}
 
@@ -220,7 +221,8 @@ def test_graph_library_described_by_a_rule_pack_asks_to_declare_its_activities(c
                               "activities:")
     assert lib["suggestion"] == "list its activities under activities: in the manifest"
     [other] = [f for f in found if f["line"] == 5]
-    assert other["suggestion"].startswith("describe the activities of CCR.RPA.Office365.Activities in a rule pack")
+    assert other["suggestion"].startswith("describe CCR.RPA.Office365.Activities in a rule pack and pass it with "
+                                          "--rules: libraries:")
 
 
 def test_target_wider_names_the_declared_target_and_the_attribute_pointing_at_a_site(cli, tmp_path):
