@@ -680,3 +680,20 @@ def test_the_prefilter_still_skips_a_workflow_without_graph_or_activities():
     assert not may_hold_graph_use(plain)
     assert may_hold_graph_use(plain + b'<x:String>https://dod-GRAPH.microsoft.US/beta</x:String>')
     assert may_hold_graph_use(plain.replace(b"LogMessage", b"ExchangeApplicationCard"))
+
+
+@pytest.mark.parametrize(("name", "kinds"), [("nethttp", {"http-request"}), ("coded", {"graph-sdk", "vb-file",
+                                                                                     "coded-workflow", "invoke-code"})])
+def test_new_sources_reach_the_audit_evidence_chain(cli, copy, name, kinds):
+    """NetHttpRequest calls and VB/C# SDK chains: scan --write lists them, and every permission the report requires
+    names where the project makes the call (file:line (kind))."""
+    folder = copy(name)
+    assert cli("scan", folder, "--write").code == 0
+    rows = [r for r in csv.DictReader(io.StringIO(cli("report", folder / "scopelint.yaml", "--format", "csv").stdout))
+            if r["record"] == "required"]
+    assert rows and all(r["used_at"] for r in rows)
+    seen = {part.rsplit("(", 1)[1].rstrip(")") for r in rows for part in r["used_at"].split("; ")}
+    assert kinds <= seen, seen
+    vb = str(folder / "Sdk" / "MailboxSdk.vb")
+    if name == "coded":
+        assert any(r["used_at"].startswith(vb) or f"; {vb}" in r["used_at"] for r in rows)
