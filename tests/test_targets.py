@@ -542,6 +542,8 @@ _FLOWS = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2
       ManualEntryItemUrl="[in_FolderUrl]" />
     <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[mine(0)]" />
     <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[CurrentItem]" />
+    <umaf:FindFilesAndFolders SiteUrl="https://contoso.sharepoint.com/sites/hr" Results="[found]" />
+    <umaf:UploadFile Destination="[found(0)]" LocalFilePath="[file]" />
   </Sequence>
 </Activity>
 """
@@ -567,6 +569,9 @@ def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
     assert found[38] == ("own", "", 'ManualEntryItemUrl="[in_FolderUrl]" (line 38)')
     assert found[40] == ("own", "", 'Item="[mine(0)]" (line 40)')
     assert found[41] == ("own", "", 'Item="[CurrentItem]" (line 41)')
+    # classic Find Files And Folders hands its Results to Upload File's Destination
+    assert found[43] == ("site", 'Destination="[found(0)]" (line 43): found comes from FindFilesAndFolders (line 42), '
+                                 'which names SiteUrl="https://contoso.sharepoint.com/sites/hr" (line 42)', "")
 
 
 def test_scan_write_declares_shared_targets_and_the_result_checks_without_target_findings(tmp_path, cli):
