@@ -11,8 +11,8 @@ its own, which a CI log parser may read as a workflow command (`::error::`, `::s
   reporter lays out values that are already clean and its own line breaks stay the only ones.
 - `for_terminal(text)`: the last pass over a whole human-readable output: controls other than line breaks and tabs
   are escaped and no line can start a GitHub workflow command unless the format is made of them.
-- `human(render)`: a render function with `scrub` before and `for_terminal` after; what cli.py and the reporter
-  registry wrap every human-readable format in.
+- `human(render)`: a render function with `scrub` before and `for_terminal` after; what the commands
+  (scopelint.commands) and the reporter registry wrap every human-readable format in.
 
 Machine formats (JSON, SARIF, JUnit, CSV, HTML documents) keep exact values and never pass through here.
 """
