@@ -371,6 +371,15 @@ def test_a_dependency_only_graph_project_is_visibly_flagged(cli, tmp_path):
     scan_text = cli("scan", FIX / "library-only").stdout
     assert "dependency LIB_GraphAPI [2.1.0]: may call Microsoft Graph itself (its name contains 'Graph')" in scan_text
     assert "UiPath.Excel.Activities" not in scan_text
+    empty_cache = {"NUGET_PACKAGES": str(tmp_path / "no-cache")}
+    scan_json = json.loads(cli("scan", FIX / "library-only", "--format", "json", env=empty_cache).stdout)
+    assert [(x["name"], x["line"], x["why"], x["evidence"], x["declared_by"])
+            for x in scan_json["projects"][0]["libraries"]] == [
+        ("CCR.RPA.Office365.Activities", line_of(pj, "CCR.RPA"), "its name contains 'Office365'", [], None),
+        ("LIB_GraphAPI", line_of(pj, "LIB_GraphAPI"), "its name contains 'Graph'", [], None)]
+    manifest.write_text(f"scopelint: 1\nname: m\nauth: delegated\nproject: {FIX / 'library-only'}\nactivities: []\n")
+    report = cli("report", manifest, "--format", "markdown", env=empty_cache).stdout
+    assert "SL310 graph-library" in report and "LIB\\_GraphAPI \\[2.1.0\\] may call Microsoft Graph itself" in report
 
 
 def test_a_library_a_rule_pack_describes_is_named_with_that_fact(cli, tmp_path):
