@@ -544,6 +544,7 @@ _FLOWS = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2
     <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" Item="[CurrentItem]" />
     <umaf:FindFilesAndFolders SiteUrl="https://contoso.sharepoint.com/sites/hr" Results="[found]" />
     <umaf:UploadFile Destination="[found(0)]" LocalFilePath="[file]" />
+    <umaf:FindFilesAndFolders SiteUrl="[&quot;https://contoso.sharepoint.com/sites/legal&quot;]" />
   </Sequence>
 </Activity>
 """
@@ -572,6 +573,8 @@ def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
     # classic Find Files And Folders hands its Results to Upload File's Destination
     assert found[43] == ("site", 'Destination="[found(0)]" (line 43): found comes from FindFilesAndFolders (line 42), '
                                  'which names SiteUrl="https://contoso.sharepoint.com/sites/hr" (line 42)', "")
+    # an expression that is one string literal is that literal
+    assert found[44] == ("site", 'SiteUrl="["https://contoso.sharepoint.com/sites/legal"]" (line 44)', "")
 
 
 def test_scan_write_declares_shared_targets_and_the_result_checks_without_target_findings(tmp_path, cli):

@@ -59,12 +59,25 @@ class Target(NamedTuple):
     evidence: str
 
 
+_STRING_LITERAL = re.compile(r'\[\s*"([^"]*)"\s*\]')  # an expression that is one string literal: ["https://..."]
+
+
 def _value(attrs: Mapping[str, str], key: str) -> str | None:
+    """An attribute's value; `{x:Null}` and empty values are absent, and an expression that is one string literal
+    (`["https://contoso.sharepoint.com/sites/x"]`, VB or C#) is that literal."""
     value = attrs.get(key)
     if value is None:
         return None
     value = value.strip()
+    literal = _STRING_LITERAL.fullmatch(value)
+    if literal:
+        return literal.group(1)
     return None if not value or value == "{x:Null}" else value
+
+
+def _written(attrs: Mapping[str, str], key: str) -> str:
+    """The attribute as the workflow writes it, shortened, for evidence."""
+    return _short(attrs[key].strip())
 
 
 def is_expression(value: str) -> bool:
@@ -111,9 +124,9 @@ def drive_target(attrs: Mapping[str, str], line: int, me: str | None = None) -> 
         if value is None or not _picker(key) or is_expression(value):
             continue
         if SITE_URL.search(value):
-            found.append(Target("site", f'{key}="{_short(value)}" (line {line})'))
+            found.append(Target("site", f'{key}="{_written(attrs, key)}" (line {line})'))
         elif (m := ONEDRIVE_URL.search(value)) and (me is None or m.group(1).lower() != _onedrive_owner(me)):
-            found.append(Target("shared", f'{key}="{_short(value)}" (line {line}): another user\'s OneDrive'))
+            found.append(Target("shared", f'{key}="{_written(attrs, key)}" (line {line}): another user\'s OneDrive'))
     value = _value(attrs, "WorkingWithDocumentLibrary")
     if value and value.lower() == "true":
         found.append(Target("site", f'WorkingWithDocumentLibrary="{value}" (line {line})'))
@@ -134,8 +147,8 @@ def mailbox_target(attrs: Mapping[str, str], line: int, me: str | None = None) -
     for key in _MAILBOX_KEYS:
         value = _value(attrs, key)
         if value and "@" in value and not is_expression(value) and value.lower() != me:
-            return Target("shared", f'{key}="{_short(value)}" (line {line}): another mailbox or calendar than the '
-                                    "signed-in user's")
+            return Target("shared", f'{key}="{_written(attrs, key)}" (line {line}): another mailbox or calendar than '
+                                    "the signed-in user's")
     return None
 
 
