@@ -545,6 +545,24 @@ _FLOWS = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2
     <umaf:FindFilesAndFolders SiteUrl="https://contoso.sharepoint.com/sites/hr" Results="[found]" />
     <umaf:UploadFile Destination="[found(0)]" LocalFilePath="[file]" />
     <umaf:FindFilesAndFolders SiteUrl="[&quot;https://contoso.sharepoint.com/sites/legal&quot;]" />
+    <umaf:ForEachFileFolderConnections ConnectionId="c" UseConnectionService="True"
+      BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance/Lookup">
+      <umaf:ForEachFileFolderConnections.Body>
+        <ActivityAction x:TypeArguments="umfm:O365DriveRemoteItem, x:Int32">
+          <ActivityAction.Argument1>
+            <DelegateInArgument x:TypeArguments="umfm:O365DriveRemoteItem" Name="CurrentItem" />
+          </ActivityAction.Argument1>
+          <ForEach x:TypeArguments="x:String" Values="[in_Links.Split(&quot;;&quot;)]">
+            <ActivityAction x:TypeArguments="x:String">
+              <ActivityAction.Argument>
+                <DelegateInArgument x:TypeArguments="x:String" Name="link" />
+              </ActivityAction.Argument>
+              <umaf:DownloadFileConnections ConnectionId="c" UseConnectionService="True" ManualEntryItemUrl="[link]" />
+            </ActivityAction>
+          </ForEach>
+        </ActivityAction>
+      </umaf:ForEachFileFolderConnections.Body>
+    </umaf:ForEachFileFolderConnections>
   </Sequence>
 </Activity>
 """
@@ -575,6 +593,8 @@ def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
                                  'which names SiteUrl="https://contoso.sharepoint.com/sites/hr" (line 42)', "")
     # an expression that is one string literal is that literal
     assert found[44] == ("site", 'SiteUrl="["https://contoso.sharepoint.com/sites/legal"]" (line 44)', "")
+    # the item of a For Each over something else, inside a site's For Each File/Folder, is not that site's item
+    assert found[57] == ("own", "", 'ManualEntryItemUrl="[link]" (line 57)')
 
 
 def test_scan_write_declares_shared_targets_and_the_result_checks_without_target_findings(tmp_path, cli):

@@ -281,7 +281,7 @@ class Parser:
         self.delegates: dict[int, set[str]] = {}  # activity -> the loop items it names (DelegateInArgument)
         self.flows: dict[int, tuple[int, Expression]] = {}  # activity -> the activity its expression reads from
         self.literal: dict[int, str] = {}  # inherited targets: the literal evidence at the start of their chain
-        self.loop_values: str | None = None  # the list a For Each just opened iterates, until its item is named
+        self.loop_values: str | None = None  # the list variable a For Each just opened iterates ("" if not a variable)
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
         self._depth = 0
@@ -366,8 +366,8 @@ class Parser:
                 self._begin_values(depth)
         elif code in (_MAILBOX, _DRIVEARG) and self.open_activities:
             self._mark_target(self.open_activities[-1], _pairs(attrs), self.p.CurrentLineNumber)
-        elif code == _LOOP:
-            self.loop_values = loop_values(_pairs(attrs))
+        elif code == _LOOP:  # "" when it iterates something other than a variable: its item comes from nothing known
+            self.loop_values = loop_values(_pairs(attrs)) or ""
         elif code == _DELEGATE:
             self._loop_item(_attr(_pairs(attrs), "Name"))
         elif code == _HTTP:
@@ -468,7 +468,7 @@ class Parser:
         values, self.loop_values = self.loop_values, None
         if not name:
             return
-        if values is not None:
+        if values is not None:  # a For Each's item: from the activity that wrote its list, if one did
             if values in self.outputs:
                 self.outputs[name.lower()] = self.outputs[values]
         elif self.open_activities:
