@@ -16,7 +16,7 @@ import click
 from scopelint import __version__
 from scopelint.commands import Console, LiveArgs
 from scopelint.errors import ExternalError, InputError
-from scopelint.findings import SEVERITIES
+from scopelint.findings import SEVERITIES, outcome_code
 from scopelint.reporters import formats as report_formats
 from scopelint.safetext import clean
 
@@ -45,31 +45,31 @@ class _Group(click.Group):
             sys.stdout.flush()  # here, not at interpreter exit: a full disk or device must be one line, exit 3
         except click.Abort:
             _err("scopelint: aborted")
-            code = 130
+            code = outcome_code("interrupted")
         except click.ClickException as exc:
             exc.show()
-            code = 2
+            code = outcome_code("bad-input")
         except InputError as exc:
             _err(f"scopelint: error: {exc}")
-            code = 2
+            code = outcome_code("bad-input")
         except ExternalError as exc:
             _err(f"scopelint: external failure: {exc}")
-            code = 3
+            code = outcome_code("external")
         except KeyboardInterrupt:
             _err("scopelint: interrupted")
-            code = 130
+            code = outcome_code("interrupted")
         except BrokenPipeError:
-            code = 0
+            code = outcome_code("clean")
         except Exception as exc:
             if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
                 _drop_stdout()
                 _err(f"scopelint: external failure: cannot write the output: {exc.strerror or exc}")
-                sys.exit(3)
+                sys.exit(outcome_code("external"))
             if os.environ.get("SCOPELINT_DEBUG"):
                 raise
             _err(f"scopelint: internal error (a bug, please report it): {type(exc).__name__}: {exc}")
-            code = 4
-        sys.exit(code if isinstance(code, int) else 0)
+            code = outcome_code("bug")
+        sys.exit(code if isinstance(code, int) else outcome_code("clean"))
 
 
 # Standard output could not take the report: disk full, file-size limit, quota, device error.

@@ -4,6 +4,7 @@ What each finding code means (id, kind, default severity, help) is registered in
 """
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from scopelint.checks import BY_KIND
 
@@ -44,10 +45,29 @@ def make(kind: str, message: str, file: str, **kw) -> Finding:
     return Finding(kind=kind, severity=BY_KIND[kind].severity, message=message, file=file, **kw)
 
 
+# How a run can end, and the exit code each ends with: the commands and cli.py name the outcome, never the number.
+Outcome = Literal["clean", "findings", "drifted", "disagreement", "bad-input", "external", "interrupted", "bug"]
+_EXIT: dict[Outcome, int] = {
+    "clean": 0,
+    "findings": 1,  # findings at or above the fail level
+    "drifted": 1,  # `scopes`: the manifest does not declare what its project uses, so no set is printed
+    "disagreement": 1,  # `rules verify`: a proof disagrees with the rules or the lattice
+    "bad-input": 2,  # unreadable or invalid input, nothing readable, a manifest that could not be written
+    "external": 3,  # the tenant, the network, the disk or the output failed
+    "interrupted": 130,  # Ctrl-C or an aborted prompt
+    "bug": 4,  # an unexpected exception
+}
+
+
+def outcome_code(outcome: Outcome) -> int:
+    """The exit code of a run that ended in `outcome`."""
+    return _EXIT[outcome]
+
+
 def exit_code(findings: list[Finding], fail_level: str = "error", input_error: bool = False) -> int:
     """0 clean, 1 findings at or above the fail level, 2 bad input (which wins over findings)."""
     if input_error:
-        return 2
+        return outcome_code("bad-input")
     threshold = SEVERITIES.index(fail_level)
     active = (f for f in findings if f.suppressed_by is None)
-    return 1 if any(SEVERITIES.index(f.severity) >= threshold for f in active) else 0
+    return outcome_code("findings" if any(SEVERITIES.index(f.severity) >= threshold for f in active) else "clean")

@@ -374,9 +374,9 @@ def verify(compiled: dict, rules: RuleBook, lattice: Lattice, index: OperationIn
     return Report(problems, skips, len(compiled["edges"]), len(compiled["rejected"]), len(cases(rule_list)))
 
 
-def verify_bundled() -> tuple[str, int]:
+def verify_bundled() -> tuple[str, bool]:
     """`scopelint rules verify`: the proofs over the built-in rules against the catalog and operation index in use
-    (the user's refreshed copies, else the bundled ones); the text to print and the exit code (1 on any problem)."""
+    (the user's refreshed copies, else the bundled ones); the text to print and whether any proof disagrees."""
     import json
 
     from scopelint.lattice import load_lattice
@@ -398,4 +398,4 @@ def verify_bundled() -> tuple[str, int]:
                  f"{report.cases} requirements checked")
     lines += [f"least privilege not decidable for {n}: {kind}" for kind, n in sorted(reasons.items())]
     lines.append(f"{len(report.problems)} disagreement(s)" if report.problems else "verified: no disagreement")
-    return "\n".join(lines) + "\n", 1 if report.problems else 0
+    return "\n".join(lines) + "\n", bool(report.problems)

@@ -1,7 +1,7 @@
 """What each command does, as plain functions free of click: `scopelint.commands.<command>` holds the command's
 options record and one function that takes it (or a few plain values) and a Console, does the work, and returns the
-exit code (`findings.exit_code` decides it wherever findings do). cli.py parses the options into the record, calls
-the function, and exits with what it returns in one place (`_Group.main`).
+exit code (`findings` decides it: `exit_code` from findings, `outcome_code` from a named outcome). cli.py parses the
+options into the record, calls the function, and exits with what it returns in one place (`_Group.main`).
 
 A command writes through the Console it is given: the CLI's writes to the terminal, a test's keeps what it gets.
 This module holds the Console and the steps several commands share.

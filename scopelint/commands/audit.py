@@ -5,6 +5,7 @@ reporters/tenant_audit.py's."""
 from typing import NamedTuple
 
 from scopelint.commands import Console, LiveArgs
+from scopelint.findings import outcome_code
 from scopelint.safetext import for_terminal, scrub
 
 
@@ -49,4 +50,4 @@ def audit(opts: AuditOptions, console: Console) -> int:
         console.say(f"wrote {opts.output}: {len(audits)} app(s)")
     else:
         console.show(text)
-    return 0
+    return outcome_code("clean")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scopelint.commands import Console, LiveArgs
+from scopelint.findings import outcome_code
 
 
 class RefreshOptions(NamedTuple):
@@ -33,7 +34,7 @@ def catalog_info(console: Console) -> int:
     if cat.privilege_source:
         console.say(f"privilege levels: {cat.privilege_source}")
     console.write(f"delegated: {len(cat.names('delegated'))}\napplication: {len(cat.names('application'))}\n")
-    return 0
+    return outcome_code("clean")
 
 
 def catalog_refresh(opts: RefreshOptions, console: Console) -> int:
@@ -69,4 +70,4 @@ def catalog_refresh(opts: RefreshOptions, console: Console) -> int:
         written.append(str(folder / "operations.json"))
     console.say(f"wrote {', '.join(written)}: {len(doc['delegated'])} delegated, "
                 f"{len(doc['application'])} application permissions")
-    return 0
+    return outcome_code("clean")

@@ -18,7 +18,7 @@ from scopelint.commands import (
     stamp_meta,
 )
 from scopelint.errors import InputError
-from scopelint.findings import Finding, exit_code
+from scopelint.findings import Finding, exit_code, outcome_code
 from scopelint.safetext import for_terminal, scrub
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def check(opts: CheckOptions, console: Console) -> int:
     manifests = manifests_affected_by(opts.paths) if opts.changed else find_manifests(opts.paths or ["."], configs)
     if not manifests:
         if opts.changed:
-            return 0
+            return outcome_code("clean")
         raise InputError("no scopelint.yaml found", ", ".join(opts.paths) or ".")
     session = session_for(manifests, opts.rule_paths, opts.config_file, console, configs)
     override, loader = _registration_source(session, opts, console)

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from scopelint.commands import Console
+from scopelint.findings import outcome_code
 from scopelint.safetext import for_terminal
 
 if TYPE_CHECKING:
@@ -14,4 +15,4 @@ def explain(thing: str, auth: "PermissionType | None", console: Console) -> int:
     from scopelint.explain import explain_text
 
     console.show(for_terminal(explain_text(thing, auth)))
-    return 0
+    return outcome_code("clean")

@@ -4,6 +4,7 @@
 from typing import NamedTuple
 
 from scopelint.commands import Console, LiveArgs
+from scopelint.findings import outcome_code
 
 
 class FetchOptions(NamedTuple):
@@ -28,7 +29,7 @@ def fetch(opts: FetchOptions, console: Console) -> int:
     snap = fetch_snapshot(app_id, settings, load_catalog())
     if opts.output is None:
         console.show(dumps(snap))
-        return 0
+        return outcome_code("clean")
     write_atomic(opts.output, dumps(snap))
     console.say(f"wrote {opts.output}: {summary(snap)}")
-    return 0
+    return outcome_code("clean")

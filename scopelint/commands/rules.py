@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from scopelint.commands import Console
+from scopelint.findings import outcome_code
 
 
 def rules_list(fmt: str, rule_paths: tuple[str, ...], console: Console) -> int:
@@ -17,17 +18,17 @@ def rules_list(fmt: str, rule_paths: tuple[str, ...], console: Console) -> int:
     rows = [rule_dict(r) for r in session.rules]
     if fmt == "json":
         console.write(json.dumps(rows, indent=2, sort_keys=True) + "\n")
-        return 0
+        return outcome_code("clean")
     for r in rows:
         delegated = " | ".join(" + ".join(s) or "(none)" for s in r["delegated"])
         console.say(f"{r['class']:<72} {r['display_name']:<32} {r['generation']:<11} {delegated}")
-    return 0
+    return outcome_code("clean")
 
 
 def rules_verify(console: Console) -> int:
     """Print the proofs; 1 on any disagreement."""
     from scopelint.proofs import verify_bundled
 
-    text, code = verify_bundled()
+    text, disagrees = verify_bundled()
     console.write(text)
-    return code
+    return outcome_code("disagreement" if disagrees else "clean")

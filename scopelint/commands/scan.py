@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from scopelint.commands import Console
+from scopelint.findings import outcome_code
 from scopelint.safetext import human
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def scan(opts: ScanOptions, console: Console) -> int:
         console.show(human(render_text)(result))
     if result.nothing_read:
         console.error("scopelint: error: nothing could be read")
-    return 2 if result.nothing_read or failed else 0
+    return outcome_code("bad-input" if result.nothing_read or failed else "clean")
 
 
 def _print_outcomes(outcomes: "list[WriteOutcome]", fmt: str, console: Console) -> None:

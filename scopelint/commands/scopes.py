@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scopelint import __version__
 from scopelint.commands import Console, session_for
-from scopelint.findings import exit_code
+from scopelint.findings import exit_code, outcome_code
 from scopelint.safetext import for_terminal
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def scopes(opts: ScopesOptions, console: Console) -> int:
         console.write("scopelint: error: no permission set printed: the manifest does not declare every activity "
                       "its project uses, so following it could remove what a workflow needs; run 'scopelint scan "
                       "--write', review the manifest, and run scopes again\n", err=True)
-        return 1
+        return outcome_code("drifted")
     fail_level = (session.configs.fail_level([path]) if session.configs else None) or "error"
     if remedy_format:
         _print_remedy(plan_remedy(result, session.catalog, __version__,

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scopelint.commands import Console, Target, emit, observed_usage, report_input_errors, session_for
-from scopelint.findings import exit_code
+from scopelint.findings import exit_code, outcome_code
 
 
 class UsageOptions(NamedTuple):
@@ -48,7 +48,7 @@ def usage(opts: UsageOptions, console: Console) -> int:
         query = summary_query(apps, opts.since)
         if opts.show_query:
             console.write(query)
-            return 0
+            return outcome_code("clean")
     remote = None
     if opts.workspace:
         from scopelint.usage.live import workspace_options
