@@ -281,6 +281,7 @@ class Parser:
         self.delegates: dict[int, set[str]] = {}  # activity -> the loop items it names (DelegateInArgument)
         self.flows: dict[int, tuple[int, Expression]] = {}  # activity -> the activity its expression reads from
         self.literal: dict[int, str] = {}  # inherited targets: the literal evidence at the start of their chain
+        self.accounts: dict[int, str] = {}  # activity index -> the literal ConnectionAccountName it signs in as
         self.loop_values: str | None = None  # the list variable a For Each just opened iterates ("" if not a variable)
         self.ends: list[str] = []  # one entry per end tag since the last piece fed: only its length is used
         self._values: list[ScopeValue] = []
@@ -452,7 +453,10 @@ class Parser:
     def _mark_target(self, index: int, attrs: dict, line: int) -> None:
         """Whose data activity `index` works on, from its own attributes or a nested argument element's (targets.py):
         the widest literal target found, else the first target attribute that holds an expression."""
-        me = signed_in(attrs, ("ConnectionAccountName",)) or self._signed_in()
+        account = signed_in(attrs, ("ConnectionAccountName",))
+        if account:
+            self.accounts.setdefault(index, account)
+        me = self.accounts.get(index) or self._signed_in()  # a nested argument signs in as its activity does
         found = widest(self.target_marks.get(index), drive_target(attrs, line, me), mailbox_target(attrs, line, me))
         if found is not None:
             self.target_marks[index] = found
