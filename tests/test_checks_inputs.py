@@ -64,3 +64,20 @@ def test_a_capped_workflow_is_a_warning_not_bad_input(cli, tmp_path):
     assert run.code == 1  # the undeclared GET /me/messages (an error), not bad input
     (manifest.parent / ".scopelint.yaml").write_text("severity:\n  SL308: off\n")
     assert cli("check", manifest).code == 0
+
+
+def test_workflows_outside_any_project_are_no_bad_input(cli, tmp_path):
+    """A readable workflow with no project.json above it is a scan warning, never SL901: `check --project` at the
+    folder holding both the project and such a workflow reports what it reports without it, and exits the same."""
+    manifest, _ = example(tmp_path / "tree")
+    alone = cli("check", manifest, "--project", manifest.parent, "--format", "json")
+    (tmp_path / "tree" / "Loose").mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "uipath" / "monorepo" / "Loose" / "Orphan.xaml",
+                tmp_path / "tree" / "Loose")
+    beside = cli("check", manifest, "--project", tmp_path / "tree", "--format", "json")
+    kinds = [f["kind"] for f in json.loads(beside.stdout)["findings"]]
+    assert "invalid-input" not in kinds and beside.code == alone.code != 2
+    assert kinds == [f["kind"] for f in json.loads(alone.stdout)["findings"]]
+    scan = cli("scan", tmp_path / "tree")
+    assert scan.code == 0
+    assert f"scopelint: warning: {tmp_path / 'tree'}: workflows outside any UiPath project" in scan.stderr
