@@ -5,7 +5,7 @@ from __future__ import annotations
 from scopelint.catalog import TYPES, PermissionType, load_catalog
 from scopelint.checks import lookup
 from scopelint.lattice import load_lattice
-from scopelint.rules import TARGETS, Requirement, Rule, load_builtin_rules
+from scopelint.rules import TARGETS, LibraryRule, Requirement, Rule, load_builtin_rules
 
 
 def rule_dict(rule: Rule) -> dict:
@@ -46,6 +46,13 @@ def rule_dict(rule: Rule) -> dict:
         "notes": rule.notes,
         "pack": rule.pack,
     }
+
+
+def library_dict(library: LibraryRule) -> dict:
+    """A rule pack's `libraries:` entry as plain data (the JSON of `rules list`): the package and the Graph calls a
+    project depending on it makes."""
+    return {"package": library.package, "description": library.description, "operations": list(library.operations),
+            "sources": list(library.sources), "pack": library.pack, "origin": library.origin}
 
 
 def explain_text(thing: str, auth: PermissionType | None = None) -> str:

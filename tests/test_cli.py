@@ -109,7 +109,7 @@ def test_explain_unknown_thing_suggests_and_exits_2(cli):
 
 
 def test_rules_list_json_has_one_object_per_class(cli):
-    rows = json.loads(cli("rules", "list", "--format", "json").stdout)
+    rows = json.loads(cli("rules", "list", "--format", "json").stdout)["activities"]
     send = next(r for r in rows if r["class"] == "UiPath.MicrosoftOffice365.Activities.Mail.SendMail")
     assert send["generation"] == "classic" and send["provenance"]["delegated"]["kind"] == "documented"
     assert ["Mail.ReadWrite", "Mail.Send", "User.Read"] in send["delegated"]
@@ -262,3 +262,24 @@ def test_the_console_script_and_python_m_both_run_the_program():
     scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"scopelint": "scopelint.program:run"}
     assert "from scopelint.program import run" in (root / "scopelint" / "__main__.py").read_text()
+
+
+def test_rules_list_shows_the_libraries_a_pack_describes(cli):
+    """The example pack describes LIB_GraphAPI's Graph calls: rules list shows the package, its calls and sources in
+    text and JSON; without the pack there is none."""
+    pack = EXAMPLES / "graph-library" / "rules"
+    text = cli("rules", "list", "--rules", pack)
+    assert text.code == 0
+    tail = text.stdout.split("\nlibraries (a project that depends on one makes its Graph calls, kind library):\n")[1]
+    assert tail.splitlines() == [
+        f"{'LIB_GraphAPI':<72} pack lib-graphapi: SendMailViaGraph sends as the mailbox it is given; "
+        "ListInboxViaGraph reads its inbox",
+        "  POST /users/{id}/sendMail",
+        "  GET /users/{id}/mailFolders/{id}/messages",
+        "  source: https://dev.azure.com/contoso/rpa/_git/LIB_GraphAPI?path=/README.md"]
+    listed = json.loads(cli("rules", "list", "--rules", pack, "--format", "json").stdout)
+    assert [(lib["package"], lib["pack"], lib["operations"]) for lib in listed["libraries"]] == [
+        ("LIB_GraphAPI", "lib-graphapi", ["POST /users/{id}/sendMail", "GET /users/{id}/mailFolders/{id}/messages"])]
+    assert listed["libraries"][0]["origin"].endswith("lib-graphapi.yaml")
+    assert json.loads(cli("rules", "list", "--format", "json").stdout)["libraries"] == []
+    assert "libraries (" not in cli("rules", "list").stdout

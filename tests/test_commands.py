@@ -151,7 +151,7 @@ def test_explain_and_rules_list_print_what_the_cli_prints(cli):
     _same_as_cli(cli, 0, console, "explain", "SL103")
     console = Recorded()
     assert rules_list("json", (), console) == 0
-    assert any(r["class"].endswith("Mail.SendMail") for r in json.loads(console.out))
+    assert any(r["class"].endswith("Mail.SendMail") for r in json.loads(console.out)["activities"])
     _same_as_cli(cli, 0, console, "rules", "list", "--format", "json")
 
 
