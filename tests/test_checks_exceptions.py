@@ -97,3 +97,12 @@ def test_one_entry_suppresses_each_matching_finding_not_only_the_first(cli, tmp_
     send = [(f["activity"], f["suppressed"]) for f in findings if f["permission"] == "Mail.Send"]
     assert send == [("Send Mail", True), ("Forward Mail", True)]
     assert {f["permission"] for f in findings if not f["suppressed"]} == {"Mail.ReadWrite", "User.Read"}
+
+
+def test_an_expired_exception_does_not_hide_the_findings_after_the_one_it_matched(cli, tmp_path):
+    """Mail.Send is missing (accepted until 2020: reported again) and Tasks.Read is excess (no exception)."""
+    manifest = write_project(tmp_path, grants=[*SEND_MAIL[:1], *SEND_MAIL[2:], ("Tasks.Read", "delegated")],
+                             accept=[{"permission": "Mail.Send", "reason": "pilot", "expires": "2020-01-31"}])
+    findings = json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
+    assert sorted((f["kind"], f["permission"], f["suppressed"]) for f in findings) == [
+        ("excess", "Tasks.Read", False), ("expired-exception", "Mail.Send", False), ("missing", "Mail.Send", False)]

@@ -81,3 +81,19 @@ def test_workflows_outside_any_project_are_no_bad_input(cli, tmp_path):
     scan = cli("scan", tmp_path / "tree")
     assert scan.code == 0
     assert f"scopelint: warning: {tmp_path / 'tree'}: workflows outside any UiPath project" in scan.stderr
+
+
+def test_an_unreadable_workflow_is_named_with_its_line_and_the_manifest_it_belongs_to(cli, tmp_path):
+    manifest, _ = example(tmp_path, broken=True)
+    found = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
+             if f["kind"] == "invalid-input"]
+    assert [(f["file"], f["line"], f["manifest"]) for f in found] == [
+        (str(manifest.parent / "Broken.xaml"), 31, str(manifest))]
+    assert found[0]["message"].startswith("not well-formed XAML: ")
+
+
+def test_a_capped_workflow_is_named_with_the_manifest_it_belongs_to(cli, tmp_path):
+    manifest, _ = flooded(tmp_path)
+    found = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
+             if f["kind"] == "capped-input"]
+    assert [(f["file"], f["manifest"]) for f in found] == [(str(manifest.parent / "Flood.xaml"), str(manifest))]

@@ -188,3 +188,13 @@ def test_under_application_auth_a_delegated_grant_is_reported_with_its_type(cli,
     [f] = _seen(cli, tmp_path, manifest, "excess")
     assert f["message"] == "User.Read is a delegated permission, but the manifest's auth is application: not used"
     assert (f["permission"], f["permission_type"]) == ("User.Read", "delegated")
+
+
+def test_a_grant_a_needed_addition_makes_redundant_says_once_what_is_granted(cli, tmp_path):
+    """Add List Items needs Sites.ReadWrite.All, which also covers Write Range: Files.ReadWrite is then not needed."""
+    manifest = write_project(tmp_path, activities=("Write Range", "AddListItems"), grants=[("Files.ReadWrite", D)])
+    [f] = _seen(cli, tmp_path, manifest, "excess")
+    assert f["message"] == ("Files.ReadWrite is not needed once Sites.ReadWrite.All is granted: Sites.ReadWrite.All "
+                            "covers Write Range")
+    assert (f["suggestion"], f["permission"]) == ("remove Files.ReadWrite", "Files.ReadWrite")
+    assert [m["permission"] for m in _seen(cli, tmp_path, manifest, "missing")] == ["Sites.ReadWrite.All"]
