@@ -243,3 +243,20 @@ def test_a_project_without_project_json_has_no_package_findings(cli, tmp_path, k
     manifest, _ = example(tmp_path, lambda folder: (folder / "project.json").unlink())
     assert _findings(cli, tmp_path, manifest, [], kind) == []
     assert _findings(cli, tmp_path, manifest, [], "unused-activity") == []  # the workflows were still read
+
+
+def test_an_undeclared_graph_call_made_eight_times_lists_the_next_five_places(cli, tmp_path):
+    folder = tmp_path / "eight"
+    folder.mkdir()
+    (folder / "project.json").write_text('{"name": "Eight", "main": "Main.xaml", "dependencies": {}}')
+    call = '    <ui:HttpClient EndPoint="https://graph.microsoft.com/v1.0/me/events" Method="GET" />\n'
+    (folder / "Main.xaml").write_text(
+        '<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        'xmlns:ui="http://schemas.uipath.com/workflow/activities">\n  <Sequence>\n' + call * 8
+        + "  </Sequence>\n</Activity>\n")
+    manifest = folder / "scopelint.yaml"
+    manifest.write_text("scopelint: 1\nname: eight\nauth: delegated\nproject: .\nactivities: []\n")
+    [f] = _findings(cli, tmp_path, manifest, [], "undeclared-operation")
+    assert (f["activity"], f["line"]) == ("GET /me/events", 3)
+    assert f["evidence"] == ("https://graph.microsoft.com/v1.0/me/events",
+                             *(f"also called at <tmp>/eight/Main.xaml:{line}" for line in range(4, 9)))
