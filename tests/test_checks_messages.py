@@ -70,7 +70,8 @@ def test_a_missing_graph_call_names_the_operation_and_microsofts_data(cli, tmp_p
     manifest.write_text(manifest.read_text() + "operations:\n  - GET /me/events\n")
     [f] = _seen(cli, tmp_path, manifest, "missing")
     assert f["message"] == "GET /me/events needs Calendars.ReadBasic, which the registration does not grant"
-    assert (f["activity"], f["line"], f["suggestion"]) == ("GET /me/events", 7, "add Calendars.ReadBasic (Scope)")
+    assert (f["activity"], f["line"], f["column"], f["suggestion"]) == ("GET /me/events", 7, 5,
+                                                                        "add Calendars.ReadBasic (Scope)")
     assert f["evidence"][1:] == ["Graph call: GET /me/events"]
     assert f["evidence"][0].startswith("source: ") and "graph" in f["evidence"][0].lower()
 
@@ -86,8 +87,8 @@ def test_a_wrong_type_grant_says_which_type_is_needed_and_which_is_held(cli, tmp
                              grants=[("Mail.ReadWrite", auth), ("Mail.Send", held)] + [("User.Read", D)] * (auth == D))
     [f] = [f for f in _seen(cli, tmp_path, manifest, "wrong-type") if f["permission"] == "Mail.Send"]
     assert f["message"] == text
-    assert (f["code"], f["file"], f["line"], f["activity"], f["permission_type"]) == (
-        "SL104", "<tmp>/scopelint.yaml", 5, "Send Mail", auth)
+    assert (f["code"], f["file"], f["line"], f["column"], f["activity"], f["permission_type"]) == (
+        "SL104", "<tmp>/scopelint.yaml", 5, 3, "Send Mail", auth)
     assert [e for e in f["evidence"] if e.startswith("Graph call")] == SEND_MAIL_EVIDENCE[2:]
 
 
@@ -198,3 +199,11 @@ def test_a_grant_a_needed_addition_makes_redundant_says_once_what_is_granted(cli
                             "covers Write Range")
     assert (f["suggestion"], f["permission"]) == ("remove Files.ReadWrite", "Files.ReadWrite")
     assert [m["permission"] for m in _seen(cli, tmp_path, manifest, "missing")] == ["Sites.ReadWrite.All"]
+
+
+def test_a_wrong_typed_twin_does_not_hide_the_missing_permissions_after_it(cli, tmp_path):
+    """Mail.ReadWrite is held as a Role (wrong type); Mail.Send and User.Read are not held at all: all three are
+    reported, the twin as wrong-type and the other two as missing."""
+    manifest = write_project(tmp_path, activities=("Send Mail",), grants=[("Mail.ReadWrite", "application")])
+    assert [f["permission"] for f in _seen(cli, tmp_path, manifest, "wrong-type")] == ["Mail.ReadWrite"]
+    assert sorted(f["permission"] for f in _seen(cli, tmp_path, manifest, "missing")) == ["Mail.Send", "User.Read"]

@@ -260,3 +260,12 @@ def test_an_undeclared_graph_call_made_eight_times_lists_the_next_five_places(cl
     assert (f["activity"], f["line"]) == ("GET /me/events", 3)
     assert f["evidence"] == ("https://graph.microsoft.com/v1.0/me/events",
                              *(f"also called at <tmp>/eight/Main.xaml:{line}" for line in range(4, 9)))
+
+
+def test_a_scope_asking_for_a_permission_graph_does_not_have_is_named_where_it_asks(cli, tmp_path):
+    manifest, _ = example(tmp_path, replace("Main.xaml", ">User.Read<", ">User.Raed<"))
+    assert _findings(cli, tmp_path, manifest, [], "unknown-permission") == [{
+        "code": "SL202", "severity": "warning",
+        "message": "the Office 365 scope requests 'User.Raed', which is not a Microsoft Graph delegated permission",
+        "file": f"{INVOICE}/Main.xaml", "line": 35, "activity": None, "permission": "User.Raed",
+        "permission_type": "delegated", "suggestion": None, "evidence": ()}]
