@@ -173,9 +173,23 @@ def new_text(project: Project, entries: list[_Entry], disabled_only: list[str],
         lines += [_REGISTRATION_COMMENT, f"registration: {_scalar(registration)}"]
     lines += _activities_block(entries, disabled_only, "  ")
     if project.operations:
-        lines += ["# Graph calls made outside the activity packages (HTTP Request, code), found by scan:",
-                  "operations:", *(f"  - {_scalar(op)}" for op in project.operations)]
+        lines += [_operations_comment(project), "operations:", *(f"  - {_scalar(op)}" for op in project.operations)]
     return "\n".join(lines) + "\n"
+
+
+# How the comment above `operations:` names where scan found the calls, per GraphCall source, in this order.
+_SOURCE_WORDS = {"http-request": "HTTP Request", "invoke-code": "Invoke Code", "graph-sdk": "Graph SDK calls",
+                 "coded-workflow": "coded workflows", "vb-file": ".vb files",
+                 "library": "library dependencies a rule pack describes"}
+
+
+def _operations_comment(project: Project) -> str:
+    """The comment above a new `operations:`, naming the kinds of source its calls come from."""
+    present = {c.source for c in project.calls if c.request and not c.disabled}
+    order = list(_SOURCE_WORDS)
+    words = [_SOURCE_WORDS.get(s, s) for s in sorted(present, key=lambda s: (order.index(s) if s in order
+                                                                              else len(order), s))]
+    return f"# Graph calls made outside the activity packages ({', '.join(words)}), found by scan:"
 
 
 def _name(project: Project) -> str:

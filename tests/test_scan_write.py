@@ -232,3 +232,24 @@ def test_no_or_several_exports_leave_registration_out_and_say_how_to_add_it(invo
     run = cli("scan", folder, "--write")
     assert "no registration written: export the app registration next to project.json (az ad app show --id " \
            "APP_ID > app.json) and add 'registration: app.json'" in run.stdout
+
+
+GRAPHCALLS = FIX.parent / "graphcalls"
+LIBRARY_EXAMPLE = FIX.parent.parent.parent / "manifests" / "examples" / "graph-library"
+
+
+@pytest.mark.parametrize(("folder", "rules", "sources"), [
+    (GRAPHCALLS / "http-mailer", False, "HTTP Request"),
+    (GRAPHCALLS / "coded", False, "Invoke Code, Graph SDK calls, coded workflows, .vb files"),
+    (LIBRARY_EXAMPLE, True, "library dependencies a rule pack describes"),
+])
+def test_the_operations_comment_names_where_the_calls_come_from(tmp_path, cli, folder, rules, sources):
+    """A project whose only Graph calls come from a library a pack describes is not told they are HTTP Requests."""
+    project = tmp_path / folder.name
+    shutil.copytree(folder, project)
+    (project / "scopelint.yaml").unlink(missing_ok=True)
+    extra = ["--rules", project / "rules"] if rules else []
+    assert cli("scan", "--write", *extra, project).code == 0
+    lines = (project / "scopelint.yaml").read_text().splitlines()
+    comment = lines[lines.index("operations:") - 1]
+    assert comment == f"# Graph calls made outside the activity packages ({sources}), found by scan:"
