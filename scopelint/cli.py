@@ -4,6 +4,7 @@ and exit in one place (`_Group.main`) with the code the function returns. The on
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +19,7 @@ from scopelint.commands import Console, LiveArgs
 from scopelint.errors import ExternalError, InputError
 from scopelint.findings import SEVERITIES, outcome_code
 from scopelint.reporters import formats as report_formats
-from scopelint.safetext import clean
+from scopelint.safetext import clean, for_terminal
 
 _FORMAT_BY_SUFFIX = {".json": "json", ".txt": "text", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit",
                      ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -47,7 +48,9 @@ class _Group(click.Group):
             _err("scopelint: aborted")
             code = outcome_code("interrupted")
         except click.ClickException as exc:
-            exc.show()
+            shown = _Captured()  # click echoes the user's values back (an extra argument): made safe like any line
+            exc.show(file=shown)
+            click.echo(for_terminal(shown.getvalue()), err=True, nl=False)
             code = outcome_code("bad-input")
         except InputError as exc:
             _err(f"scopelint: error: {exc}")
@@ -70,6 +73,14 @@ class _Group(click.Group):
             _err(f"scopelint: internal error (a bug, please report it): {type(exc).__name__}: {exc}")
             code = outcome_code("bug")
         sys.exit(code if isinstance(code, int) else outcome_code("clean"))
+
+
+class _Captured(io.StringIO):
+    """click's error text as click writes it to a terminal: its escape sequences kept (click strips them for files
+    and pipes, hiding what the user typed), so that safetext shows each one escaped."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 # Standard output could not take the report: disk full, file-size limit, quota, device error.

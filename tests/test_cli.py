@@ -283,3 +283,31 @@ def test_rules_list_shows_the_libraries_a_pack_describes(cli):
     assert listed["libraries"][0]["origin"].endswith("lib-graphapi.yaml")
     assert json.loads(cli("rules", "list", "--format", "json").stdout)["libraries"] == []
     assert "libraries (" not in cli("rules", "list").stdout
+
+
+UNSAFE = "x\x1b[31mred\x07\u202e"  # a colour sequence, a bell and a right-to-left override
+
+
+def test_click_usage_errors_show_unsafe_values_escaped(cli_proc):
+    """click echoes an unexpected argument back as typed: the line shows each control and bidi character escaped
+    (on a pipe too, where click itself would silently drop the colour sequence)."""
+    run = cli_proc("rules", "verify", UNSAFE)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr.splitlines()[-1] == "Error: Got unexpected extra argument (x\\x1b[31mred\\x07\\u202e)"
+    assert run.stderr.startswith("Usage: scopelint rules verify [OPTIONS]\n")
+    bad_format = cli_proc("check", "--format", UNSAFE, "--fail-level", "error")
+    assert bad_format.code == 2 and "Invalid value for '--format'" in bad_format.stderr
+    for text in (run.stderr, bad_format.stderr):
+        assert not any(ch in text for ch in "\x1b\x07\u202e")
+
+
+def test_show_query_prints_the_kql_and_unsafe_option_values_only_escaped(cli_proc):
+    from scopelint.usage.kql import summary_query
+
+    app = "11111111-2222-4333-8444-555555555555"
+    run = cli_proc("usage", "--show-query", "--app-id", app, "--since", "2026-11-01")
+    assert run.code == 0 and run.stdout == summary_query([app], "2026-11-01")
+    for option in ("--app-id", "--since"):
+        bad = cli_proc("usage", "--show-query", option, UNSAFE)
+        assert bad.code == 2 and bad.stdout == "" and "x\\x1b[31mred\\x07\\u202e" in bad.stderr
+        assert not any(ch in bad.stderr for ch in "\x1b\x07\u202e")

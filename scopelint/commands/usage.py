@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from scopelint.commands import Console, Target, emit, observed_usage, report_input_errors, session_for
 from scopelint.findings import exit_code, outcome_code
+from scopelint.safetext import for_terminal
 
 
 class UsageOptions(NamedTuple):
@@ -47,7 +48,7 @@ def usage(opts: UsageOptions, console: Console) -> int:
         apps = [opts.app_id] if opts.app_id else registration_app_ids(session, manifests, override)
         query = summary_query(apps, opts.since)
         if opts.show_query:
-            console.write(query)
+            console.write(for_terminal(query))
             return outcome_code("clean")
     remote = None
     if opts.workspace:
