@@ -52,7 +52,7 @@ MAIL_CARD_ACTIVITIES = frozenset({"ArchiveMailX", "DeleteMailX", "ForEachEmailX"
 # HTTP Request, classic (UiPath.Web.Activities.HttpClient) and new (UiPath.Web.Activities.Http.NetHttpRequest, as
 # Studio writes it: RequestUrl, Method, Headers, TextPayload / FormData; UiPath's page names the class NetHttpClient:
 # https://docs.uipath.com/activities/other/latest/developer/http-request)
-_HTTP_NAMES = {"HttpClient": "EndPoint", "NetHttpRequest": "RequestUrl", "NetHttpClient": "RequestUrl"}
+_HTTP_NAMES = frozenset({"HttpClient", "NetHttpRequest", "NetHttpClient"})
 _BODY_KEYS = ("Body", "TextPayload", "FormData")  # the request body: classic, new as text, new as a form
 _URL_KEYS = ("EndPoint", "RequestUrl", "Url", "Uri")
 _CODE_NAMES = {"InvokeCode", "InvokeVBNet"}
