@@ -143,10 +143,3 @@ class Engine:
     def analyse(self, manifest: Manifest, registration: Registration | None = None, project=None) -> Analysis:
         """Every fact about a manifest, its registration and its project (scopelint.analysis)."""
         return analyse(self, manifest, registration, project)
-
-    def check(self, manifest: Manifest, registration: Registration | None = None,
-              severities: dict[str, str] | None = None):
-        """The analysis of a manifest with the findings of every check (default severities unless given)."""
-        from scopelint.evaluation import evaluate
-
-        return evaluate(self.analyse(manifest, registration), severities)

@@ -13,6 +13,7 @@ import yaml
 from scopelint import proofs
 from scopelint.catalog import TYPES, Permission, load_catalog
 from scopelint.compare import Engine
+from scopelint.evaluation import evaluate
 from scopelint.lattice import load_lattice
 from scopelint.operations import load_operations
 from scopelint.rules import builtin_pack_files, load_builtin_rules
@@ -232,10 +233,10 @@ def test_exactly_what_scopes_prints_checks_clean_for_every_activity(rule, auth):
     for shared in (False, True):
         text = f"scopelint: 1\nname: t\nauth: {auth}\nactivities:\n  - activity: {rule.cls}\n    shared: {shared}\n"
         manifest = parse_manifest(parse_yaml(text, "m.yaml"), "m.yaml")
-        minimal = ENGINE.check(manifest, None).minimal
+        minimal = evaluate(ENGINE.analyse(manifest, None)).minimal
         reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
         expected = ["unsupported-auth"] if rule.requirement(auth, shared).unsupported else []
-        assert [f.kind for f in ENGINE.check(manifest, reg).findings] == expected
+        assert [f.kind for f in evaluate(ENGINE.analyse(manifest, reg)).findings] == expected
         assert all(p.type == auth for p in minimal)
 
 
@@ -247,11 +248,11 @@ def test_one_manifest_with_every_activity_checks_clean_against_its_scopes():
     for auth in TYPES:
         items = "".join(f"  - {r.cls}\n" for r in RULE_LIST)
         manifest = parse_manifest(parse_yaml(f"scopelint: 1\nname: all\nauth: {auth}\nactivities:\n{items}", "m"), "m")
-        minimal = ENGINE.check(manifest, None).minimal
+        minimal = evaluate(ENGINE.analyse(manifest, None)).minimal
         assert minimal
         reg = Registration("app.json", "test", tuple(Grant(p, None, p.name) for p in minimal))
         unsupported = sorted(r.cls for r in RULE_LIST if r.requirement(auth).unsupported)
-        findings = ENGINE.check(manifest, reg).findings
+        findings = evaluate(ENGINE.analyse(manifest, reg)).findings
         assert sorted(f.activity for f in findings if f.kind == "unsupported-auth") == unsupported
         assert [f for f in findings if f.kind != "unsupported-auth"] == []
 

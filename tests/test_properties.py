@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scopelint.catalog import TYPES, Permission, load_catalog
 from scopelint.compare import Engine
 from scopelint.errors import InputError
+from scopelint.evaluation import evaluate
 from scopelint.lattice import load_lattice
 from scopelint.manifest import parse_manifest
 from scopelint.registration import Grant, Registration, parse_registration
@@ -87,8 +88,8 @@ def _key(findings):
 def test_exactly_the_printed_scopes_give_no_missing_and_no_excess(project):
     activities, auth = project
     manifest = _manifest(activities, auth)
-    minimal = ENGINE.check(manifest, None).minimal
-    findings = ENGINE.check(manifest, _registration(minimal)).findings
+    minimal = evaluate(ENGINE.analyse(manifest, None)).minimal
+    findings = evaluate(ENGINE.analyse(manifest, _registration(minimal))).findings
     assert [f for f in findings if f.kind in ("missing", "excess", "broader", "wrong-type")] == []
 
 
@@ -97,14 +98,14 @@ def test_exactly_the_printed_scopes_give_no_missing_and_no_excess(project):
 def test_an_unrelated_permission_adds_exactly_one_excess(project, data):
     activities, auth = project
     manifest = _manifest(activities, auth)
-    minimal = ENGINE.check(manifest, None).minimal
+    minimal = evaluate(ENGINE.analyse(manifest, None)).minimal
     needed = {p for m in minimal for p in LATTICE.implied(m)}
     unrelated = [Permission(auth, n) for n in CATALOG.names(auth)
                  if n.lower() not in ("openid", "profile", "email", "offline_access")
                  and not (LATTICE.implied(Permission(auth, n)) & needed)
                  and not any(LATTICE.covers(m, Permission(auth, n)) for m in minimal)]
     extra = data.draw(st.sampled_from(unrelated))
-    findings = ENGINE.check(manifest, _registration([*minimal, extra])).findings
+    findings = evaluate(ENGINE.analyse(manifest, _registration([*minimal, extra]))).findings
     assert [(f.kind, f.permission) for f in findings if f.kind != "unsupported-auth"] == [("excess", extra.name)]
 
 
@@ -113,10 +114,10 @@ def test_an_unrelated_permission_adds_exactly_one_excess(project, data):
 def test_removing_a_required_permission_yields_a_missing(project, data):
     activities, auth = project
     manifest = _manifest(activities, auth)
-    minimal = ENGINE.check(manifest, None).minimal
+    minimal = evaluate(ENGINE.analyse(manifest, None)).minimal
     assume(minimal)  # a project needing nothing has nothing to remove: hypothesis draws another, never a pass
     gone = data.draw(st.sampled_from(minimal))
-    findings = ENGINE.check(manifest, _registration([p for p in minimal if p != gone])).findings
+    findings = evaluate(ENGINE.analyse(manifest, _registration([p for p in minimal if p != gone]))).findings
     assert any(f.kind == "missing" for f in findings)
 
 
@@ -129,7 +130,7 @@ def test_findings_do_not_depend_on_order(project, data):
         "User.Read.All", "Tasks.ReadWrite.All", "Group.ReadWrite.All") if CATALOG.get(auth, n)]), unique=True))
     shuffled_activities = data.draw(st.permutations(activities))
     shuffled_grants = data.draw(st.permutations(grants))
-    a = ENGINE.check(_manifest(activities, auth), _registration(grants))
-    b = ENGINE.check(_manifest(list(shuffled_activities), auth), _registration(shuffled_grants))
+    a = evaluate(ENGINE.analyse(_manifest(activities, auth), _registration(grants)))
+    b = evaluate(ENGINE.analyse(_manifest(list(shuffled_activities), auth), _registration(shuffled_grants)))
     assert a.minimal == b.minimal
     assert _key(a.findings) == _key(b.findings)
