@@ -216,17 +216,49 @@ def check_names(rules: Iterable[Rule], catalog: Catalog, index: OperationIndex) 
 
 # requirements --------------------------------------------------------------------------------------------------
 def check_consistency(case: Case, lattice: Lattice, index: OperationIndex) -> list[str]:
-    """Each alternative set lets every declared Graph call through (a permission accepted there, or one covering it)."""
+    """Every set the requirement accepts can perform every declared Graph call per Microsoft's data: a permission
+    Microsoft lists for the call (method, path, scheme), or one covering it by a proven edge. Overrides are held to
+    it too: a set UiPath documents that Microsoft's data refutes (read-only for a write, or not listed at all) would
+    pass `check` and get 403 at run time. Sets granted per resource outside the registration (`*.Selected`) are
+    left to their source (`accepted_skips` counts them); calls missing from the path data are skips as well."""
     req = case.requirement
-    if req.override:
-        return []
     problems = []
     for call in calls(case, lattice.catalog, index)[0]:
         for alt in req.any_of:
+            if granted_per_resource(alt):
+                continue
             if not any(lattice.covers(g, a) for g in alt for a in call.accepted):
-                problems.append(f"{case.label}: [{', '.join(p.name for p in alt)}] does not let {call.key} through "
-                                f"(accepted: {', '.join(sorted(p.name for p in call.accepted))})")
+                read_only = not call.key.startswith("GET ") and all(".Read." in p.name or p.name.endswith(".Read")
+                                                                     for p in alt)
+                problems.append(f"{case.label}: [{', '.join(p.name for p in alt)}] cannot perform {call.key} per "
+                                f"Microsoft's data{' (read-only for a write)' if read_only else ''}; "
+                                f"accepted: {', '.join(sorted(p.name for p in call.accepted))}")
     return problems
+
+
+def granted_per_resource(alt: Iterable[Permission]) -> bool:
+    """A set of `*.Selected` permissions only: what they reach is granted per site or item outside the registration
+    (https://learn.microsoft.com/en-us/graph/permissions-selected-overview), which the path data does not list."""
+    alt = list(alt)
+    return bool(alt) and all(p.name.endswith(".Selected") for p in alt)
+
+
+def accepted_skips(rules: Iterable[Rule], index: OperationIndex, catalog: Catalog) -> list[Skip]:
+    """The requirements (or sets) whose accepted sets Microsoft's data cannot decide, each with the reason."""
+    out = []
+    for case in cases(rules):
+        req = case.requirement
+        if req.unsupported:
+            out.append(Skip(case, "auth mode unsupported: the activity cannot run this way"))
+        elif not req.operations:
+            out.append(Skip(case, "no Graph operations declared (UiPath names no Graph call)"))
+        else:
+            unknown = calls(case, catalog, index)[1]
+            if unknown:
+                out.append(Skip(case, f"not in Microsoft's path data: {', '.join(unknown)}"))
+            out.extend(Skip(case, f"granted per resource outside the registration: [{', '.join(p.name for p in alt)}]")
+                       for alt in req.any_of if granted_per_resource(alt))
+    return out
 
 
 def _holds(lattice: Lattice, held: Iterable[Permission], alt: Iterable[Permission]) -> bool:
@@ -356,6 +388,7 @@ class Report(NamedTuple):
     edges: int
     rejected: int
     cases: int
+    accepted_skips: tuple[Skip, ...] = ()
 
 
 def verify(compiled: dict, rules: RuleBook, lattice: Lattice, index: OperationIndex) -> Report:
@@ -371,7 +404,17 @@ def verify(compiled: dict, rules: RuleBook, lattice: Lattice, index: OperationIn
         problems += check_least(case, least, lattice)
     problems += check_one_answer(rule_list, lattice, index)
     problems += check_explicit_alternatives(compiled, rule_list, lattice, index)
-    return Report(problems, skips, len(compiled["edges"]), len(compiled["rejected"]), len(cases(rule_list)))
+    return Report(problems, skips, len(compiled["edges"]), len(compiled["rejected"]), len(cases(rule_list)),
+                  tuple(accepted_skips(rule_list, index, catalog)))
+
+
+def skip_counts(skips: Iterable[Skip]) -> list[tuple[str, int]]:
+    """How many skips per kind of reason (the text before its first colon), sorted by kind."""
+    reasons: dict[str, int] = {}
+    for skip in skips:
+        kind = skip.reason.split(":")[0]
+        reasons[kind] = reasons.get(kind, 0) + 1
+    return sorted(reasons.items())
 
 
 def verify_bundled() -> tuple[str, bool]:
@@ -390,12 +433,9 @@ def verify_bundled() -> tuple[str, bool]:
     report = verify(compiled, load_builtin_rules(), lattice, index)
     lines = [f"catalog: {lattice.catalog.origin} ({lattice.catalog.source})", f"operation index: {index.source}"]
     lines += [f"disagreement: {p}" for p in report.problems]
-    reasons: dict[str, int] = {}
-    for skip in report.skips:
-        kind = skip.reason.split(":")[0]
-        reasons[kind] = reasons.get(kind, 0) + 1
     lines.append(f"{report.edges} curated edges proven, {report.rejected} claims rejected at build time; "
                  f"{report.cases} requirements checked")
-    lines += [f"least privilege not decidable for {n}: {kind}" for kind, n in sorted(reasons.items())]
+    lines += [f"least privilege not decidable for {n}: {kind}" for kind, n in skip_counts(report.skips)]
+    lines += [f"accepted sets not decidable for {n}: {kind}" for kind, n in skip_counts(report.accepted_skips)]
     lines.append(f"{len(report.problems)} disagreement(s)" if report.problems else "verified: no disagreement")
     return "\n".join(lines) + "\n", bool(report.problems)

@@ -98,6 +98,36 @@ def test_the_false_satisfied_answers_of_issue_12_are_now_missing(cli, tmp_path, 
     assert code == 1 and any(kind == "missing" for kind, _ in advice), advice
 
 
+@pytest.mark.parametrize(("activity", "held", "target"), [
+    ("AddSheet", "Sites.Read.All", "own"),
+    ("AddSheet", "Sites.ReadWrite.All", "own"),
+    ("AddSheet", "Sites.Read.All", "site"),
+    ("GetSheets", "Files.Read", "own"),
+    ("DeleteItem", "Sites.ReadWrite.All", "own"),
+])
+def test_a_set_uipath_documents_but_microsofts_data_refutes_is_missing(cli, tmp_path, activity, held, target):
+    """UiPath's page for Add Sheet lists read-only Sites.Read.All for a worksheet add (a write); Microsoft's data for
+    POST .../workbook/worksheets/add lists Files.ReadWrite only. Holding only UiPath's set would get 403."""
+    manifest = tmp_path / "scopelint.yaml"
+    manifest.write_text(f"scopelint: 1\nname: t\nauth: delegated\nactivities:\n  - activity: {activity}\n"
+                        f"    target: {target}\n", encoding="utf-8")
+    code, advice = _advice(cli, manifest, _registration(tmp_path / "app.json", _grants("delegated", held)))
+    wanted = "Files.ReadWrite" if target == "own" else "Files.ReadWrite.All"
+    assert code == 1 and ("missing", wanted) in advice, advice
+
+
+def test_explain_add_sheet_says_why_uipaths_extra_sets_are_not_accepted(cli):
+    run = cli("explain", "AddSheet")
+    assert run.code == 0
+    own = run.stdout.split("delegated, target own: ", 1)[1].split("\n  delegated, target shared", 1)[0]
+    assert own.startswith("(Files.ReadWrite)\n")
+    text = " ".join(own.split())
+    assert "UiPath's doc also lists Sites.Read.All, Sites.ReadWrite.All" in text
+    assert "POST /me/drive/items/{id}/workbook/worksheets/add" in text and "would get 403" in text
+    assert "https://docs.uipath.com/activities/other/latest/productivity/office365-add-sheet.md" in text
+    assert "microsoft-graph-devx-content" in text
+
+
 @pytest.mark.parametrize(("auth", "activities", "held"), [
     ("delegated", ["CreateGroup"], ["Group.ReadWrite.All"]),
     ("delegated", ["ReadRowConnections"], ["Files.ReadWrite"]),
