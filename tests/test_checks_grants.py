@@ -29,7 +29,7 @@ def with_entry(tmp_path: Path, block: dict) -> tuple[Path, list]:
 CASES = {
     "missing": (lambda t: project(t, grants=SEND_MAIL[1:]), lambda t: project(t)),
     "excess": (lambda t: project(t, grants=[*SEND_MAIL, ("Tasks.Read", "delegated")]), lambda t: project(t)),
-    "broader": (lambda t: project(t, ("Write Range",), [("Sites.ReadWrite.All", "delegated")]),
+    "broader": (lambda t: project(t, ("Write Range",), [("Files.ReadWrite.All", "delegated")]),
                 lambda t: project(t, ("Write Range",), [("Files.ReadWrite", "delegated")])),
     "wrong-type": (lambda t: project(t, grants=[*SEND_MAIL[:1], ("Mail.Send", "application"), *SEND_MAIL[2:]]),
                    lambda t: project(t)),

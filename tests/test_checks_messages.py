@@ -48,6 +48,7 @@ def _seen(cli, tmp_path, manifest, kind: str) -> list[dict]:
 
 
 D = "delegated"
+A = "application"
 
 
 def _line_of(path, text: str) -> int:
@@ -105,14 +106,14 @@ def test_a_grant_of_the_other_type_that_nothing_needs_is_reported_as_not_used(cl
 
 
 def test_a_redundant_grant_names_what_covers_it_and_says_it_is_already_granted(cli, tmp_path):
-    manifest = write_project(tmp_path, activities=("Write Range", "AddListItems"),
-                             grants=[("Files.ReadWrite.All", D), ("Sites.ReadWrite.All", D)])
+    manifest = write_project(tmp_path, activities=("Write Range", "AddListItems"), auth="application",
+                             grants=[("Files.ReadWrite.All", A), ("Sites.ReadWrite.All", A)])
     assert _seen(cli, tmp_path, manifest, "excess") == [{
         "code": "SL102", "severity": "warning",
         "message": "Files.ReadWrite.All is not needed: Sites.ReadWrite.All covers Write Range (Sites.ReadWrite.All "
                    "already granted)",
         "file": "<tmp>/app.json", "line": 9, "column": None, "activity": None, "permission": "Files.ReadWrite.All",
-        "permission_type": "delegated", "suggestion": "remove Files.ReadWrite.All", "evidence": []}]
+        "permission_type": "application", "suggestion": "remove Files.ReadWrite.All", "evidence": []}]
 
 
 def test_an_unneeded_grant_says_nothing_needs_it_and_suggests_no_replacement(cli, tmp_path):
@@ -135,9 +136,9 @@ def test_a_broader_grant_serving_two_activities_names_both_and_no_single_activit
 
 
 def test_a_broader_grant_serving_one_activity_names_it(cli, tmp_path):
-    manifest = write_project(tmp_path, activities=("Write Range",), grants=[("Sites.ReadWrite.All", D)])
+    manifest = write_project(tmp_path, activities=("Write Range",), grants=[("Files.ReadWrite.All", D)])
     [f] = _seen(cli, tmp_path, manifest, "broader")
-    assert (f["activity"], f["evidence"]) == ("Write Range", ["Write Range is satisfied through Sites.ReadWrite.All"])
+    assert (f["activity"], f["evidence"]) == ("Write Range", ["Write Range is satisfied through Files.ReadWrite.All"])
 
 
 def test_a_grant_nothing_known_needs_next_to_an_unknown_activity_is_not_judged(cli, tmp_path):

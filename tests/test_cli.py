@@ -14,7 +14,7 @@ INVOICE = EXAMPLES / "invoice-bot" / "scopelint.yaml"
 def test_shipped_example_checks_with_warnings_and_exit_0(cli):
     run = cli("check", INVOICE)
     assert run.code == 0
-    assert "broader" in run.stdout and "Sites.ReadWrite.All" in run.stdout and "Files.ReadWrite would do" in run.stdout
+    assert "broader" in run.stdout and "Files.ReadWrite.All" in run.stdout and "Files.ReadWrite would do" in run.stdout
     assert "0 error(s), 2 warning(s)" in run.stdout
     assert run.stderr == ""
 

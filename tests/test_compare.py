@@ -59,14 +59,14 @@ def test_exact_registration_is_clean_and_oidc_scopes_are_never_excess():
 
 
 def test_satisfied_through_broader_names_the_narrower_one():
-    result = evaluate(ENGINE.analyse(manifest("[GetSheets]"), registration("Sites.ReadWrite.All")))
+    result = evaluate(ENGINE.analyse(manifest("[GetSheets]"), registration("Files.ReadWrite.All")))
     [finding] = result.findings
-    assert (finding.kind, finding.permission) == ("broader", "Sites.ReadWrite.All")
-    assert "Files.Read would do" in finding.message
+    assert (finding.kind, finding.permission) == ("broader", "Files.ReadWrite.All")
+    assert "Files.ReadWrite would do" in finding.message
 
 
 def test_broad_permission_needed_elsewhere_is_not_called_broader():
-    result = evaluate(ENGINE.analyse(manifest("[GetSheets, AddListItems]"), registration("Sites.ReadWrite.All")))
+    result = evaluate(ENGINE.analyse(manifest("[GetListItems, AddListItems]"), registration("Sites.ReadWrite.All")))
     assert result.findings == []
 
 

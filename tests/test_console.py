@@ -23,7 +23,7 @@ def test_reports_to_files_still_show_the_findings_on_the_console(tmp_path, cli):
     sarif, md = tmp_path / "out.sarif", tmp_path / "out.md"
     run = cli("check", INVOICE, "-f", "sarif", "-o", sarif, "-f", "markdown", "-o", md, env=PLAIN_ENV)
     assert run.code == 0 and sarif.is_file() and md.is_file()
-    assert "Sites.ReadWrite.All is broader than needed" in run.stdout
+    assert "Files.ReadWrite.All is broader than needed" in run.stdout
     assert run.stdout.rstrip().endswith("0 error(s), 2 warning(s), 0 info in 1 manifest")
     assert "::warning" not in run.stdout
 

@@ -64,11 +64,12 @@ def test_scopes_honours_configured_severities_like_check(cli, tmp_path):
 
 
 def test_broader_suggestion_is_exactly_what_scopes_changes(cli, tmp_path):
-    """Files.ReadWrite.All serves Get Sheets and Write Range, which the held Sites.ReadWrite.All (the minimal set,
-    for Add List Items' SharePoint list need) serves too: the finding says remove it, as the remedy does, and never
-    suggests a redundant pair such as 'Files.Read, Files.ReadWrite'."""
+    """App-only, Files.ReadWrite.All serves Get Sheets and Write Range, which the held Sites.ReadWrite.All (the minimal
+    set, for Add List Items' SharePoint list need; the application edge is proven) serves too: the finding says
+    remove it, as the remedy does, and never suggests a redundant pair such as 'Files.Read, Files.ReadWrite'."""
     manifest = write_project(tmp_path, activities=("Read Range", "Write Range", "GetSheets", "AddListItems"),
-                             grants=[("Sites.ReadWrite.All", "delegated"), ("Files.ReadWrite.All", "delegated")])
+                             auth="application",
+                             grants=[("Sites.ReadWrite.All", "application"), ("Files.ReadWrite.All", "application")])
     minimal = [r["permission"] for r in json.loads(cli("scopes", "--format", "json", manifest).stdout)]
     assert minimal == ["Sites.ReadWrite.All"]
     findings = json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
@@ -77,18 +78,18 @@ def test_broader_suggestion_is_exactly_what_scopes_changes(cli, tmp_path):
     assert "Sites.ReadWrite.All" in f["message"] and "Files.Read," not in f["message"]
     az = cli("scopes", "--format", "az", manifest).stdout
     assert "az ad app permission add" not in az
-    assert az.count("az ad app permission delete") == 1 and guid("Files.ReadWrite.All") in az
+    assert az.count("az ad app permission delete") == 1 and guid("Files.ReadWrite.All", "application") in az
 
 
 def test_broader_names_exactly_the_permissions_the_remedy_adds(cli, tmp_path):
-    manifest = write_project(tmp_path, activities=("Write Range",), grants=[("Sites.ReadWrite.All", "delegated")])
+    manifest = write_project(tmp_path, activities=("Write Range",), grants=[("Files.ReadWrite.All", "delegated")])
     [f] = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
            if f["kind"] == "broader"]
-    assert f["suggestion"] == "replace Sites.ReadWrite.All with Files.ReadWrite"
+    assert f["suggestion"] == "replace Files.ReadWrite.All with Files.ReadWrite"
     az = cli("scopes", "--format", "az", manifest).stdout
     added = [shlex.split(line)[-1] for line in az.splitlines() if line.startswith("az ad app permission add")]
     assert added == [f"{guid('Files.ReadWrite')}=Scope"]
-    assert f"--api-permissions {guid('Sites.ReadWrite.All')}" in az
+    assert f"--api-permissions {guid('Files.ReadWrite.All')}" in az
 
 
 def test_an_unknown_activity_makes_unneeded_grants_cannot_judge_not_excess(cli, tmp_path):
@@ -106,18 +107,18 @@ def test_an_unknown_activity_makes_unneeded_grants_cannot_judge_not_excess(cli, 
 
 
 def test_an_unknown_activity_keeps_a_broad_grant_that_a_known_activity_is_served_through(cli, tmp_path):
-    """Without the typo, Sites.ReadWrite.All is 'broader' and the remedy replaces it; with an activity whose needs are
+    """Without the typo, Files.ReadWrite.All is 'broader' and the remedy replaces it; with an activity whose needs are
     unknown, replacing it could remove what that activity needs, so it is not judged and the remedy keeps it."""
-    grants = [("Sites.ReadWrite.All", "delegated")]
+    grants = [("Files.ReadWrite.All", "delegated")]
     manifest = write_project(tmp_path, activities=("Write Range", "Uplaod Fiel"), grants=grants)
     [f] = [f for f in json.loads(cli("check", "--format", "json", manifest).stdout)["findings"]
-           if f.get("permission") == "Sites.ReadWrite.All"]
+           if f.get("permission") == "Files.ReadWrite.All"]
     assert (f["kind"], f["code"]) == ("cannot-judge", "SL205")
     assert "serves Write Range" in f["message"] and "'Uplaod Fiel'" in f["message"]
     (tmp_path / ".scopelint.yaml").write_text("severity:\n  unknown-activity: warning\n")
     az = cli("scopes", "--format", "az", manifest)
     assert az.code == 0 and "permission delete" not in az.stdout
-    assert any(line.startswith("# keep Sites.ReadWrite.All") for line in az.stdout.splitlines())
+    assert any(line.startswith("# keep Files.ReadWrite.All") for line in az.stdout.splitlines())
 
 
 def test_without_the_unknown_activity_the_same_grants_are_excess(cli, tmp_path):

@@ -49,12 +49,12 @@ def test_az_commands_take_the_registration_to_the_minimal_set(cli):
     deletes = [shlex.split(line) for line in lines if line.startswith("az ad app permission delete")]
     assert [a[a.index("--api-permissions") + 1] for a in adds] == [f"{guid('Files.ReadWrite')}=Scope"]
     assert sorted(d[d.index("--api-permissions") + 1] for d in deletes) == sorted(
-        [guid("Sites.ReadWrite.All"), guid("Mail.ReadWrite", "application")])
+        [guid("Files.ReadWrite.All"), guid("Mail.ReadWrite", "application")])
     assert all(a[a.index("--api") + 1] == "$GRAPH" and a[a.index("--id") + 1] == "$APP_ID" for a in adds + deletes)
     # annotations: every command is preceded by a comment naming the permission and why
     add_at = next(i for i, line in enumerate(lines) if line.startswith("az ad app permission add"))
     assert lines[add_at - 1] == "# add Files.ReadWrite (delegated): needed by Write Range"
-    assert any(line.startswith("# remove Sites.ReadWrite.All (delegated): Sites.ReadWrite.All is broader")
+    assert any(line.startswith("# remove Files.ReadWrite.All (delegated): Files.ReadWrite.All is broader")
                for line in lines)
     # the accepted exception and the sign-in scope are kept, not deleted
     assert any(line.startswith("# keep User.ReadWrite (delegated): accepted exception: the same app registration")

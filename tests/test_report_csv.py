@@ -25,11 +25,11 @@ def test_rows_carry_evidence_registration_standing_findings_and_exceptions(cli):
     assert len(required) == 1
     r = required[0]
     assert (r["activity"], r["line"], r["provenance"], r["status"]) == ("Write Range", "10", "documented",
-                                                                       "covered by Sites.ReadWrite.All")
+                                                                       "covered by Files.ReadWrite.All")
     assert r["operations"].startswith("PATCH /me/drive/items/") and r["source"].startswith("https://docs.uipath.com/")
     assert r["id"] == "5c28f0bf-8a70-41f1-8ab2-9032436ddb65" and r["admin_consent"] == "no" and r["privilege"] == "2"
     requested = {(r["permission"], r["type"]): r["status"] for r in table if r["record"] == "requested"}
-    assert requested[("Sites.ReadWrite.All", "delegated")] == "broader"
+    assert requested[("Files.ReadWrite.All", "delegated")] == "broader"
     assert requested[("User.ReadWrite", "delegated")] == "excess (accepted)"
     exception = next(r for r in table if r["record"] == "exception")
     assert (exception["permission"], exception["status"], exception["owner"], exception["expires"]) == (

@@ -29,7 +29,7 @@ def test_a_month_of_the_example_robot_joined_with_manifest_and_registration(cli)
     assert run.code == 1  # denied calls are errors
     assert _findings(run.stdout) == [
         ("denied", "Calendars.Read.Shared", None),
-        ("token-broader", "Sites.ReadWrite.All", 27),
+        ("token-broader", "Files.ReadWrite.All", 27),
         ("unmatched-call", None, None),
         ("unused-grant", "Mail.ReadWrite", 15),
         ("used-undeclared", "Sites.Read.All", None),
@@ -77,7 +77,7 @@ def test_check_with_logs_adds_usage_and_never_exercised_needs(cli, tmp_path):
     log.write_text(json.dumps(rows))
     run = cli("check", BOT / "scopelint.yaml", "--logs", log, "-f", "json")
     found = _findings(run.stdout)
-    assert ("broader", "Sites.ReadWrite.All", 27) in found  # the static check is still there
+    assert ("broader", "Files.ReadWrite.All", 27) in found  # the static check is still there
     doc = json.loads(run.stdout)
     dead = sorted(f["activity"] for f in doc["findings"] if f["kind"] == "never-exercised")
     assert dead == ["Get Mail", "Write Range"]
