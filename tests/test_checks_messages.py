@@ -193,12 +193,14 @@ def test_under_application_auth_a_delegated_grant_is_reported_with_its_type(cli,
 
 
 def test_a_grant_a_needed_addition_makes_redundant_says_once_what_is_granted(cli, tmp_path):
-    """Add List Items needs Sites.ReadWrite.All, which also covers Write Range: Files.ReadWrite is then not needed."""
-    manifest = write_project(tmp_path, activities=("Write Range", "AddListItems"), grants=[("Files.ReadWrite", D)])
+    """App-only, Add List Items needs Sites.ReadWrite.All, which also covers Write Range (the application edge is
+    proven; delegated it is not): Files.ReadWrite.All is then not needed."""
+    manifest = write_project(tmp_path, activities=("Write Range", "AddListItems"), auth="application",
+                             grants=[("Files.ReadWrite.All", A)])
     [f] = _seen(cli, tmp_path, manifest, "excess")
-    assert f["message"] == ("Files.ReadWrite is not needed once Sites.ReadWrite.All is granted: Sites.ReadWrite.All "
-                            "covers Write Range")
-    assert (f["suggestion"], f["permission"]) == ("remove Files.ReadWrite", "Files.ReadWrite")
+    assert f["message"] == ("Files.ReadWrite.All is not needed once Sites.ReadWrite.All is granted: "
+                            "Sites.ReadWrite.All covers Write Range")
+    assert (f["suggestion"], f["permission"]) == ("remove Files.ReadWrite.All", "Files.ReadWrite.All")
     assert [m["permission"] for m in _seen(cli, tmp_path, manifest, "missing")] == ["Sites.ReadWrite.All"]
 
 
