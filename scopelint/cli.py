@@ -407,7 +407,7 @@ def rules() -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--rules", "rule_paths", multiple=True, type=_PATH, help="Extra rule pack file or folder.")
 def rules_list(fmt, rule_paths) -> int:
-    """List every known activity with its requirements and provenance."""
+    """List every known activity with its requirements and provenance, then the libraries rule packs describe."""
     from scopelint.commands.rules import rules_list as run
 
     return run(fmt, rule_paths, _Terminal())

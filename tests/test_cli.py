@@ -283,6 +283,7 @@ def test_rules_list_shows_the_libraries_a_pack_describes(cli):
     assert listed["libraries"][0]["origin"].endswith("lib-graphapi.yaml")
     assert json.loads(cli("rules", "list", "--format", "json").stdout)["libraries"] == []
     assert "libraries (" not in cli("rules", "list").stdout
+    assert "then the libraries rule packs describe" in " ".join(cli("rules", "list", "--help").stdout.split())
 
 
 UNSAFE = "x\x1b[31mred\x07\u202e"  # a colour sequence, a bell and a right-to-left override
