@@ -1,5 +1,6 @@
 """The audit report as one CSV table for spreadsheets: a row per evidence link of each required permission, per
-requested permission, per open finding and per exception; the `record` column says which.
+requested permission, per open finding and per exception; the `record` column says which. A finding's `file` and
+`line` say where it is (the manifest, the registration, or a workflow / project.json of the scanned project).
 
 Cells that a spreadsheet would run as a formula (=, +, -, @ first) are prefixed with a quote.
 """
@@ -14,7 +15,7 @@ from scopelint.review import EvidenceLink
 
 COLUMNS = ("record", "project", "manifest", "registration", "permission", "type", "id", "admin_consent",
            "privilege", "status", "activity", "line", "operations", "provenance", "source", "code", "severity",
-           "message", "reason", "owner", "ticket", "expires", "used_at", "target", "target_data")
+           "message", "reason", "owner", "ticket", "expires", "used_at", "target", "target_data", "file")
 
 
 def render(report: RunResult) -> str:
@@ -42,16 +43,17 @@ def render(report: RunResult) -> str:
         for f in p.findings:
             writer.writerow(_safe({**base, "record": "finding", "permission": f.permission or "",
                                    "type": f.permission_type or "", "activity": f.activity or "",
-                                   "line": f.line or "", "code": f.code, "severity": f.severity,
-                                   "message": f.message, "status": f.kind}))
+                                   "file": f.file or "", "line": f.line or "", "code": f.code,
+                                   "severity": f.severity, "message": f.message, "status": f.kind}))
         for e in p.exceptions:
             writer.writerow(_safe({**base, "record": "exception", "permission": e.permission, "type": e.type or "",
                                    "activity": e.activity or "", "line": e.line, "status": e.status,
                                    "reason": e.reason, "owner": e.owner or "", "ticket": e.ticket or "",
                                    "expires": e.expires or ""}))
     for f in review.unreadable:
-        writer.writerow(_safe({"record": "finding", "manifest": f.manifest or f.file, "line": f.line or "",
-                               "code": f.code, "severity": f.severity, "message": f.message, "status": f.kind}))
+        writer.writerow(_safe({"record": "finding", "manifest": f.manifest or f.file, "file": f.file or "",
+                               "line": f.line or "", "code": f.code, "severity": f.severity, "message": f.message,
+                               "status": f.kind}))
     return buf.getvalue()
 
 
