@@ -58,7 +58,7 @@ def write_manifests(result: ScanResult, rules: RuleBook) -> list[WriteOutcome]:
                                                                     "no manifest written",)))
             continue
         if not project.activities and not project.packages and not project.operations and \
-                not manifest_path(project).exists():
+                not project.libraries and not manifest_path(project).exists():  # a Graph-looking library: written
             out.append(WriteOutcome(project.path, "skipped", notes=("no Microsoft 365 activities or package: "
                                                                     "no manifest written",)))
             continue

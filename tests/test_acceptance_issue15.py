@@ -73,9 +73,11 @@ def test_a_dependency_only_graph_project_is_flagged_in_scan_check_and_the_report
     assert [(lib["name"], lib["line"], lib["why"]) for lib in libraries] == [
         ("LIB_GraphAPI", dep_line, "its name contains 'Graph'")]
 
+    wrote = cli_proc("scan", tmp_path, "--write", env=env)  # no activities, but a library worth a manifest
+    assert wrote.code == 0 and "created" in wrote.stdout, wrote.stdout
     manifest = tmp_path / "scopelint.yaml"
-    manifest.write_text("scopelint: 1\nname: via-library\nauth: application\nproject: .\nactivities: []\n",
-                        encoding="utf-8")
+    run = cli_proc("check", manifest, "--format", "json", env=env)
+    assert [(f["code"], f["line"]) for f in json.loads(run.stdout)["findings"]] == [("SL310", dep_line)]
     bare = tmp_path / "bare.yaml"
     bare.write_text("scopelint: 1\nname: via-library\nauth: application\nactivities: []\n", encoding="utf-8")
     run = cli_proc("check", bare, "--project", tmp_path, "--format", "json", env=env)
