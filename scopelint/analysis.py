@@ -159,9 +159,9 @@ class Analysis(NamedTuple):
 
     @property
     def drifted(self) -> bool:
-        """The workflows use activities (or make Graph calls) the manifest does not declare: its needs are not the
-        project's."""
-        return bool(self.undeclared or self.undeclared_calls)
+        """The workflows use activities (or make Graph calls) the manifest does not declare, or point a declared
+        activity at wider data than declared (a site, a shared mailbox): its needs are not the project's."""
+        return bool(self.undeclared or self.undeclared_calls or self.wider_targets)
 
     def grant_line(self, permission: Permission) -> int | None:
         """The registration line requesting a permission."""
@@ -227,6 +227,13 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
             req = rule.requirement(manifest.auth, target)
             if not req.unsupported:
                 project_needs.append(engine.need(rule.display_name, uses[0].line, req, rule=rule, target=target))
+    wider = wider_targets(manifest, project, engine.rules)
+    for ref, use in wider:  # what the declared activity needs for the data the workflow points it at
+        wide_rule = engine.rules.find(ref.ref)
+        wide_req = wide_rule.requirement(manifest.auth, use.target) if wide_rule else None
+        if wide_rule and wide_req and not wide_req.unsupported:
+            project_needs.append(engine.need(wide_rule.display_name, use.line, wide_req, rule=wide_rule,
+                                             target=use.target))
     calls = undeclared_calls(manifest, project)
     for places in calls:
         call_req = engine.operation_requirement(manifest.auth, places[0].request or "")
@@ -234,7 +241,7 @@ def _with_project(engine: "Engine", analysis: Analysis, project: "Project") -> A
             project_needs.append(engine.need(places[0].request or "", places[0].line, call_req))
     return analysis._replace(project=project, undeclared=undeclared,
                              unused_declared=unused_declarations(manifest, project, engine.rules),
-                             wider_targets=wider_targets(manifest, project, engine.rules),
+                             wider_targets=wider,
                              expression_targets=expression_targets(manifest, project, engine.rules),
                              project_needs=tuple(project_needs), undeclared_calls=calls,
                              unresolved_calls=unresolved_calls(project),

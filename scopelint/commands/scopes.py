@@ -54,9 +54,12 @@ def scopes(opts: ScopesOptions, console: Console) -> int:
         for uses in result.analysis.undeclared:
             console.error(f"scopelint: error: {uses[0].file}:{uses[0].line}: {uses[0].canonical} is used by the "
                           "project but not declared in the manifest")
+        for ref, use in result.analysis.wider_targets:
+            console.error(f"scopelint: error: {use.file}:{use.line}: {ref.ref} is declared for target {ref.target}, "
+                          f"but the workflow points it at {use.target} data")
         console.write("scopelint: error: no permission set printed: the manifest does not declare every activity "
-                      "its project uses, so following it could remove what a workflow needs; run 'scopelint scan "
-                      "--write', review the manifest, and run scopes again\n", err=True)
+                      "its project uses (or the data it works on), so following it could remove what a workflow "
+                      "needs; run 'scopelint scan --write', review the manifest, and run scopes again\n", err=True)
         return outcome_code("drifted")
     fail_level = (session.configs.fail_level([path]) if session.configs else None) or "error"
     if remedy_format:
