@@ -186,3 +186,28 @@ def test_severity_config_is_honoured_alike_by_check_and_every_scopes_format(cli_
         assert run.code == code, (fmt, run.stderr)
         assert f"{config or 'error'}: scopelint.yaml:5: unknown activity 'SendMial'" in run.stderr
         assert "permission delete" not in run.stdout  # the grant the typo may need is kept
+
+
+def test_a_manifest_narrower_than_the_workflows_target_is_refused_and_its_site_grant_kept(cli_proc, tmp_path):
+    """The manifest says own, the workflow names a site library: check must not call Files.ReadWrite.All broader,
+    and scopes must not print a delete for it (the robot would then fail on the library)."""
+    folder = project(tmp_path / "robot", "Budget", SITE, O365)
+    (folder / "scopelint.yaml").write_text(
+        "scopelint: 1\nname: budget\nauth: delegated\nproject: .\nactivities:\n"
+        "  - UiPath.MicrosoftOffice365.Activities.Excel.ReadRangeConnections\n"
+        "  - UiPath.MicrosoftOffice365.Activities.Files.UploadFilesConnections\nregistration: app.json\n",
+        encoding="utf-8")
+    registration(folder / "app.json", by_name("delegated", "Files.ReadWrite.All"))
+    check = cli_proc("check", "scopelint.yaml", "--format", "json", cwd=folder)
+    found = [(f["kind"], f["permission"]) for f in json.loads(check.stdout)["findings"] if not f["suppressed"]]
+    assert check.code == 1 and found == [("target-wider", None), ("target-wider", None)]
+    upload = line_of(folder / "Main.xaml", "<umaf:UploadFilesConnections ")
+    for fmt in FORMATS:
+        run = cli_proc("scopes", "scopelint.yaml", "--format", fmt, cwd=folder)
+        assert (run.code, run.stdout) == (1, ""), (fmt, run.stdout)
+        assert (f"Main.xaml:{upload}: UiPath.MicrosoftOffice365.Activities.Files.UploadFilesConnections is declared "
+                "for target own, but the workflow points it at site data") in run.stderr
+    manifest = folder / "scopelint.yaml"  # as SL311 suggests: declare the target
+    manifest.write_text(re.sub(r"  - (UiPath\S+)\n", r"  - activity: \1\n    target: site\n",
+                               manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    _assert_commands_agree(cli_proc, folder, "scopelint.yaml", [], tmp_path)
