@@ -232,7 +232,7 @@ def test_target_wider_names_the_declared_target_and_the_attribute_pointing_at_a_
                    "SharePoint site or a group's drive",
         "file": "<tmp>/site/scopelint.yaml", "line": 5, "activity": "UploadFilesConnections", "permission": None,
         "permission_type": None,
-        "suggestion": "add 'target: site' to the activity entry (or run scopelint scan --write)",
+        "suggestion": "add 'target: site' to the activity entry by hand",
         "evidence": ('<tmp>/site/Main.xaml:2: ManualEntryItemUrl="https://contoso.sharepoint.com/sites/finance/'
                      'Shared%20Documents" (line 2)',)}]
 

@@ -330,7 +330,7 @@ def test_a_literal_shared_mailbox_declared_own_is_target_wider(tmp_path, cli):
     manifest = _shapes_manifest(folder, "  - SendMail\n")
     wider = _project_findings(cli, manifest, "target-wider")
     assert [(w["activity"], w["suggestion"]) for w in wider] == [
-        ("SendMail", "add 'target: shared' to the activity entry (or run scopelint scan --write)")]
+        ("SendMail", "add 'target: shared' to the activity entry by hand")]
     assert wider[0]["evidence"] == [f"{folder / 'Main.xaml'}:14: Account=\"finance-desk@contoso.com\" (line 14): "
                                     "another mailbox or calendar than the signed-in user's"]
     manifest = _shapes_manifest(folder, "  - activity: SendMail\n    target: shared\n")

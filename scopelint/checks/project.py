@@ -43,7 +43,7 @@ def target_wider(a: Analysis) -> list[Finding]:
                  f"'{ref.ref}' is declared for target {ref.target}, but {use.file}:{use.line} points it at "
                  f"{_WHOSE[use.target]}", m.path, line=ref.line, activity=ref.ref,
                  manifest=m.path, evidence=(f"{use.file}:{use.line}: {use.target_evidence}",),
-                 suggestion=f"add 'target: {use.target}' to the activity entry (or run scopelint scan --write)")
+                 suggestion=f"add 'target: {use.target}' to the activity entry by hand")
             for ref, use in a.wider_targets]
 
 
