@@ -152,17 +152,18 @@ _XAML = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/20
 """
 
 
-def _project(folder: Path) -> Path:
+def _uipath_project(folder: Path, xaml: str) -> Path:
+    """A UiPath project folder: the shared project.json and `xaml` as Main.xaml."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
-    (folder / "Main.xaml").write_text(_XAML, encoding="utf-8")
+    (folder / "Main.xaml").write_text(xaml, encoding="utf-8")
     return folder
 
 
 def test_scan_infers_a_site_from_literal_sharepoint_urls_with_evidence(tmp_path, cli):
     from scopelint.uipath import scan
 
-    project = scan(_project(tmp_path / "robot")).projects[0]
+    project = scan(_uipath_project(tmp_path / "robot", _XAML)).projects[0]
     found = {a.name.rsplit(".", 1)[-1]: (a.target, a.target_evidence) for a in project.activities}
     assert found["UploadFilesConnections"] == (
         "site", 'ManualEntryItemUrl="https://contoso.sharepoint.com/sites/finance/Shared%20Documents/Reports" (line 7)')
@@ -172,7 +173,7 @@ def test_scan_infers_a_site_from_literal_sharepoint_urls_with_evidence(tmp_path,
 
 
 def test_scan_write_declares_the_site_target_and_scopes_reach_the_library(tmp_path, cli):
-    folder = _project(tmp_path / "robot")
+    folder = _uipath_project(tmp_path / "robot", _XAML)
     run = cli("scan", folder, "--write")
     assert run.code == 0, run.stderr
     text = (folder / "scopelint.yaml").read_text(encoding="utf-8")
@@ -229,13 +230,6 @@ _SHAPES = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/
 """
 
 
-def _shapes(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
-    (folder / "Main.xaml").write_text(_SHAPES, encoding="utf-8")
-    return folder
-
-
 def _by_line(folder: Path) -> dict[int, tuple[str, str, str]]:
     from scopelint.uipath import scan
 
@@ -244,7 +238,7 @@ def _by_line(folder: Path) -> dict[int, tuple[str, str, str]]:
 
 
 def test_scan_reads_mailbox_and_calendar_owners_other_than_the_signed_in_user(tmp_path):
-    found = _by_line(_shapes(tmp_path / "robot"))
+    found = _by_line(_uipath_project(tmp_path / "robot", _SHAPES))
     assert found[9] == ("own", "", "")  # the scope's own Account/Username are who signs in, not a target
     assert found[14] == ("shared", 'Account="finance-desk@contoso.com" (line 14): another mailbox or calendar than '
                                    "the signed-in user's", "")
@@ -259,7 +253,7 @@ def test_scan_reads_mailbox_and_calendar_owners_other_than_the_signed_in_user(tm
 
 
 def test_scan_labels_another_users_onedrive_shared_and_expressions_unknown(tmp_path):
-    found = _by_line(_shapes(tmp_path / "robot"))
+    found = _by_line(_uipath_project(tmp_path / "robot", _SHAPES))
     assert found[19] == ("own", "", 'DriveName="[in_DriveName]" (line 19)')
     assert found[20] == ("own", "", 'Destination="[found(0)]" (line 20)')
     assert found[21] == ("own", "", "")  # the signed-in user's own OneDrive (robot@contoso.com)
@@ -300,7 +294,7 @@ def _project_findings(cli, manifest: Path, kind: str) -> list[dict]:
 
 
 def test_an_expression_target_is_an_info_finding_naming_activity_attribute_and_line(tmp_path, cli):
-    folder = _shapes(tmp_path / "robot")
+    folder = _uipath_project(tmp_path / "robot", _SHAPES)
     manifest = _shapes_manifest(folder, "  - SendMail\n  - FindFilesAndFolders\n  - UploadFile\n"
                                         "  - DownloadFileConnections\n")
     found = {(f["line"], f["severity"]) : f for f in _project_findings(cli, manifest, "target-expression")}
@@ -317,7 +311,7 @@ def test_an_expression_target_is_an_info_finding_naming_activity_attribute_and_l
 
 
 def test_declaring_a_target_answers_the_expression_finding(tmp_path, cli):
-    folder = _shapes(tmp_path / "robot")
+    folder = _uipath_project(tmp_path / "robot", _SHAPES)
     manifest = _shapes_manifest(folder, "  - activity: SendMail\n    target: shared\n"
                                         "  - activity: FindFilesAndFolders\n    target: site\n"
                                         "  - activity: UploadFile\n    target: site\n"
@@ -326,7 +320,7 @@ def test_declaring_a_target_answers_the_expression_finding(tmp_path, cli):
 
 
 def test_a_literal_shared_mailbox_declared_own_is_target_wider(tmp_path, cli):
-    folder = _shapes(tmp_path / "robot")
+    folder = _uipath_project(tmp_path / "robot", _SHAPES)
     manifest = _shapes_manifest(folder, "  - SendMail\n")
     wider = _project_findings(cli, manifest, "target-wider")
     assert [(w["activity"], w["suggestion"]) for w in wider] == [
@@ -354,9 +348,7 @@ _REPORT_XAML = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/n
 
 
 def _report_project(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
-    (folder / "Main.xaml").write_text(_REPORT_XAML, encoding="utf-8")
+    _uipath_project(folder, _REPORT_XAML)
     (folder / "scopelint.yaml").write_text(
         "scopelint: 1\nname: reports\nproject: .\nactivities:\n  - activity: UploadFilesConnections\n"
         "    target: site\n  - activity: DownloadFileConnections\n    target: site\n  - CreateFolderConnections\n"
@@ -569,10 +561,7 @@ _FLOWS = """<Activity x:Class="Main" xmlns="http://schemas.microsoft.com/netfx/2
 
 
 def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
-    folder = tmp_path / "flows"
-    folder.mkdir()
-    (folder / "project.json").write_text(_PROJECT, encoding="utf-8")
-    (folder / "Main.xaml").write_text(_FLOWS, encoding="utf-8")
+    folder = _uipath_project(tmp_path / "flows", _FLOWS)
     found = _by_line(folder)
     site = 'BrowserSiteUrl="https://contoso.sharepoint.com/sites/finance/Reports" (line 7)'
     assert found[9] == ("site", 'Item="[Reports(0)]" (line 9): Reports comes from GetFileListConnections (line 7), '
@@ -598,7 +587,7 @@ def test_an_item_handed_over_from_a_site_activity_takes_its_target(tmp_path):
 
 
 def test_scan_write_declares_shared_targets_and_the_result_checks_without_target_findings(tmp_path, cli):
-    folder = _shapes(tmp_path / "robot")
+    folder = _uipath_project(tmp_path / "robot", _SHAPES)
     run = cli("scan", folder, "--write")
     assert run.code == 0, run.stderr
     text = (folder / "scopelint.yaml").read_text(encoding="utf-8")
