@@ -17,11 +17,11 @@ def unknown_activity(a: Analysis) -> list[Finding]:
     for u in a.unknown_activities:
         hint = f"; did you mean {' or '.join(repr(h) for h in u.hints)}?" if u.hints else ""
         out.append(make("unknown-activity", f"unknown activity '{u.ref.ref}'{hint}", a.manifest.path,
-                        line=u.ref.line, column=u.ref.column, activity=u.ref.ref))
+                        line=u.ref.line, column=u.ref.column, activity=u.ref.ref, manifest=a.manifest.path))
     return out
 
 
 def unknown_operation(a: Analysis) -> list[Finding]:
     return [make("unknown-operation", f"'{op.request}' matches no path in Microsoft's permission data",
-                 a.manifest.path, line=op.line, column=op.column, activity=op.request)
+                 a.manifest.path, line=op.line, column=op.column, activity=op.request, manifest=a.manifest.path)
             for op in a.unknown_operations]
