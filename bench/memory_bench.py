@@ -17,12 +17,10 @@ compared: before and after must print the same.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -33,14 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import scan_bench  # noqa: E402
 import startup_bench  # noqa: E402
-
-
-def extract(rev: str, into: Path) -> Path:
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "scopelint"], check=True,
-                          capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
-    return into
+from audit_bench import extract  # noqa: E402
 
 
 def run(tree: Path, args: list[str], out: Path) -> dict:
