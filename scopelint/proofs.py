@@ -243,15 +243,22 @@ def granted_per_resource(alt: Iterable[Permission]) -> bool:
     return bool(alt) and all(p.name.endswith(".Selected") for p in alt)
 
 
+def _no_calls_to_judge(req: Requirement) -> str | None:
+    """Why Microsoft's path data cannot judge a requirement at all (it cannot run, or names no Graph call), or None."""
+    if req.unsupported:
+        return "auth mode unsupported: the activity cannot run this way"
+    if not req.operations:
+        return "no Graph operations declared (UiPath names no Graph call)"
+    return None
+
+
 def accepted_skips(rules: Iterable[Rule], index: OperationIndex, catalog: Catalog) -> list[Skip]:
     """The requirements (or sets) whose accepted sets Microsoft's data cannot decide, each with the reason."""
     out = []
     for case in cases(rules):
         req = case.requirement
-        if req.unsupported:
-            out.append(Skip(case, "auth mode unsupported: the activity cannot run this way"))
-        elif not req.operations:
-            out.append(Skip(case, "no Graph operations declared (UiPath names no Graph call)"))
+        if (reason := _no_calls_to_judge(req)) is not None:
+            out.append(Skip(case, reason))
         else:
             unknown = calls(case, catalog, index)[1]
             if unknown:
@@ -284,11 +291,8 @@ def least_cases(rules: Iterable[Rule], lattice: Lattice, index: OperationIndex
     """The requirements whose least-privileged set can be computed (with it), and the rest as explicit skips."""
     decided, skipped = [], []
     for case in cases(rules):
-        req = case.requirement
-        if req.unsupported:
-            skipped.append(Skip(case, "auth mode unsupported: the activity cannot run this way"))
-        elif not req.operations:
-            skipped.append(Skip(case, "no Graph operations declared (UiPath names no Graph call)"))
+        if (reason := _no_calls_to_judge(case.requirement)) is not None:
+            skipped.append(Skip(case, reason))
         else:
             found, unknown = calls(case, lattice.catalog, index)
             if unknown:
